@@ -1,0 +1,379 @@
+// EKS adapter: VPC, cluster with KMS-encrypted secrets and control-plane logs,
+// managed node groups with IMDSv2 enforced, IRSA, and the Cloud port on top
+// (IAM roles for service accounts, S3 buckets, Route53).
+//
+// Identity: IRSA (an IAM OIDC provider per cluster), not EKS Pod Identity. IRSA
+// works through the service account annotation alone, which every chart we
+// install supports, needs no agent add-on on the nodes, and makes the binding
+// visible in the trust policy itself (sub + aud conditions), which the offline
+// plan and the tests can check.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as aws from "@pulumi/aws";
+import type { EksSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
+import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
+import { EksNetwork } from "./eks-network";
+import { execKubeconfig } from "./kubeconfig";
+import { physicalName } from "./names";
+
+const taintEffect = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
+const controlPlaneLogs = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+export function partitionOf(region: string): string {
+  return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}
+
+function managedPolicy(partition: string, name: string): string {
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
+
+function serviceTrust(service: string): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"] }],
+  };
+}
+
+export interface EksClusterArgs {
+  config: PlatformConfig;
+  settings: EksSettings;
+}
+
+export class EksCluster extends pulumi.ComponentResource implements Cloud {
+  public readonly kind = "eks" as const;
+  public readonly provider: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly storageClass = "gp3";
+  public readonly dnsProvider = "aws" as const;
+  public readonly awsProvider: aws.Provider;
+  public readonly oidcProviderArn: pulumi.Output<string>;
+  public readonly oidcIssuerUrl: pulumi.Output<string>;
+  public readonly partition: string;
+  private readonly config: PlatformConfig;
+  private readonly settings: EksSettings;
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:cloud:Eks", name, {}, opts);
+    const { config, settings: s } = args;
+    this.config = config;
+    this.settings = s;
+    this.partition = partitionOf(s.region);
+    const clusterName = physicalName("mlops", config.stack, 100);
+
+    this.awsProvider = new aws.Provider(
+      "aws",
+      { region: s.region as aws.Region, defaultTags: { tags: { "managed-by": "pulumi", platform: "mlops", stack: config.stack } } },
+      { parent: this },
+    );
+    const parent = { parent: this, provider: this.awsProvider };
+    const stateful = { ...parent, protect: config.protect };
+
+    const network = new EksNetwork("network", { settings: s, clusterName }, { parent: this, providers: [this.awsProvider] });
+
+    const secretsKey = new aws.kms.Key(
+      "secrets",
+      { description: `Envelope encryption of Kubernetes secrets in ${clusterName}`, enableKeyRotation: true, deletionWindowInDays: config.forceDestroy ? 7 : 30 },
+      stateful,
+    );
+
+    const clusterRole = new aws.iam.Role("cluster", { assumeRolePolicy: serviceTrust("eks.amazonaws.com") }, parent);
+    const clusterPolicy = new aws.iam.RolePolicyAttachment(
+      "cluster-policy",
+      { role: clusterRole.name, policyArn: managedPolicy(this.partition, "AmazonEKSClusterPolicy") },
+      parent,
+    );
+
+    const cluster = new aws.eks.Cluster(
+      "cluster",
+      {
+        name: clusterName,
+        version: s.version,
+        roleArn: clusterRole.arn,
+        vpcConfig: {
+          subnetIds: network.privateSubnetIds,
+          endpointPrivateAccess: s.endpoint.private,
+          endpointPublicAccess: s.endpoint.public,
+          publicAccessCidrs: s.endpoint.public ? s.endpoint.publicCidrs : undefined,
+        },
+        enabledClusterLogTypes: controlPlaneLogs,
+        encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        deletionProtection: config.protect,
+      },
+      { ...stateful, dependsOn: [clusterPolicy] },
+    );
+    this.clusterName = cluster.name;
+
+    for (const [i, principalArn] of s.admins.entries()) {
+      const entry = new aws.eks.AccessEntry(`admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, parent);
+      new aws.eks.AccessPolicyAssociation(
+        `admin-${i}`,
+        {
+          clusterName: cluster.name,
+          principalArn: entry.principalArn,
+          policyArn: `arn:${this.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+          accessScope: { type: "cluster" },
+        },
+        parent,
+      );
+    }
+
+    this.oidcIssuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
+    const oidc = new aws.iam.OpenIdConnectProvider("oidc", { url: this.oidcIssuerUrl, clientIdLists: ["sts.amazonaws.com"] }, parent);
+    this.oidcProviderArn = oidc.arn;
+
+    // The VPC CNI gets its permissions through IRSA, so nodes do not hold them.
+    const cniIdentity = this.irsaRole("vpc-cni", { namespace: "kube-system", name: "aws-node" }, [], [managedPolicy(this.partition, "AmazonEKS_CNI_Policy")], { parent: this });
+    const vpcCni = new aws.eks.Addon(
+      "vpc-cni",
+      { clusterName: cluster.name, addonName: "vpc-cni", serviceAccountRoleArn: cniIdentity.principal as pulumi.Output<string>, resolveConflictsOnCreate: "OVERWRITE" },
+      parent,
+    );
+    const kubeProxy = new aws.eks.Addon("kube-proxy", { clusterName: cluster.name, addonName: "kube-proxy", resolveConflictsOnCreate: "OVERWRITE" }, parent);
+
+    const nodeRole = new aws.iam.Role("nodes", { assumeRolePolicy: serviceTrust("ec2.amazonaws.com") }, parent);
+    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
+      (p) => new aws.iam.RolePolicyAttachment(`nodes-${p}`, { role: nodeRole.name, policyArn: managedPolicy(this.partition, p) }, parent),
+    );
+
+    const groups = s.nodePools.map((p) => this.nodeGroup(p, cluster, nodeRole.arn, network.privateSubnetIds, [...nodePolicies, vpcCni, kubeProxy]));
+    const systemGroups = groups.filter((_, i) => s.nodePools[i].role === "system");
+    const readyGroups = systemGroups.length > 0 ? systemGroups : groups;
+
+    new aws.eks.Addon("coredns", { clusterName: cluster.name, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE" }, { ...parent, dependsOn: readyGroups });
+    const ebsIdentity = this.irsaRole("ebs-csi", { namespace: "kube-system", name: "ebs-csi-controller-sa" }, [], [managedPolicy(this.partition, "service-role/AmazonEBSCSIDriverPolicy")], { parent: this });
+    const ebsCsi = new aws.eks.Addon(
+      "ebs-csi",
+      { clusterName: cluster.name, addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: ebsIdentity.principal as pulumi.Output<string>, resolveConflictsOnCreate: "OVERWRITE" },
+      { ...parent, dependsOn: readyGroups },
+    );
+
+    this.kubeconfig = execKubeconfig({
+      name: cluster.name,
+      endpoint: cluster.endpoint,
+      caData: cluster.certificateAuthority.data,
+      command: "aws",
+      args: ["eks", "get-token", "--output", "json", "--region", s.region, "--cluster-name", cluster.name],
+      installHint: "Install the AWS CLI v2 and log in (aws sso login or credentials in the environment).",
+    });
+    this.provider = new k8s.Provider("eks", { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: readyGroups });
+
+    new k8s.storage.v1.StorageClass(
+      "gp3",
+      {
+        metadata: { name: this.storageClass, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: config.protect ? "Retain" : "Delete",
+      },
+      { parent: this, provider: this.provider, dependsOn: [ebsCsi] },
+    );
+
+    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+  }
+
+  private nodeGroup(
+    p: NodePool,
+    cluster: aws.eks.Cluster,
+    nodeRoleArn: pulumi.Output<string>,
+    subnetIds: pulumi.Output<string>[],
+    dependsOn: pulumi.Resource[],
+  ): aws.eks.NodeGroup {
+    const parent = { parent: this, provider: this.awsProvider };
+    // IMDSv2 only, one hop: pods cannot reach the node's instance credentials.
+    const template = new aws.ec2.LaunchTemplate(
+      p.name,
+      {
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: p.diskSizeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+        updateDefaultVersion: true,
+      },
+      parent,
+    );
+    return new aws.eks.NodeGroup(
+      p.name,
+      {
+        clusterName: cluster.name,
+        nodeGroupName: p.name,
+        nodeRoleArn,
+        subnetIds,
+        instanceTypes: [p.machineType],
+        capacityType: p.spot ? "SPOT" : "ON_DEMAND",
+        amiType: p.gpu ? "AL2023_x86_64_NVIDIA" : "AL2023_x86_64_STANDARD",
+        scalingConfig: { minSize: p.min, maxSize: p.max, desiredSize: p.min },
+        updateConfig: { maxUnavailable: 1 },
+        labels: p.labels,
+        taints: p.taints.map((t) => ({ key: t.key, value: t.value, effect: taintEffect[t.effect] })),
+        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+      },
+      // The cluster autoscaler owns desiredSize once the group exists.
+      { ...parent, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
+    );
+  }
+
+  private irsaRole(name: string, sa: ServiceAccountRef, grants: Grant[], managedPolicies: string[], opts?: pulumi.ComponentResourceOptions): EksWorkloadIdentity {
+    return new EksWorkloadIdentity(
+      name,
+      {
+        stack: this.config.stack,
+        partition: this.partition,
+        oidcProviderArn: this.oidcProviderArn,
+        oidcIssuerUrl: this.oidcIssuerUrl,
+        serviceAccount: sa,
+        grants,
+        managedPolicies,
+        hostedZoneId: this.config.dns.zone?.id,
+      },
+      { ...opts, providers: [this.awsProvider] },
+    );
+  }
+
+  workloadIdentity(name: string, sa: ServiceAccountRef, grants: Grant[], opts?: pulumi.ComponentResourceOptions): WorkloadIdentity {
+    return this.irsaRole(name, sa, grants, [], opts);
+  }
+
+  bucket(name: string, opts: BucketOptions = {}, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore {
+    return new S3Bucket(name, { stack: this.config.stack, versioning: opts.versioning ?? false, forceDestroy: this.config.forceDestroy, region: this.settings.region }, {
+      ...resourceOpts,
+      providers: [this.awsProvider],
+      protect: this.config.protect,
+    });
+  }
+
+  dns01Solver(): Dns01Solver {
+    const zone = this.config.dns.zone;
+    if (!zone) throw new Error("platform:dns.zone is required on EKS (validated in config); this is a bug");
+    return { route53: { region: this.settings.region, hostedZoneID: zone.id } };
+  }
+}
+
+interface EksWorkloadIdentityArgs {
+  stack: string;
+  partition: string;
+  oidcProviderArn: pulumi.Output<string>;
+  oidcIssuerUrl: pulumi.Output<string>;
+  serviceAccount: ServiceAccountRef;
+  grants: Grant[];
+  managedPolicies: string[];
+  hostedZoneId?: string;
+}
+
+/** The IAM statements a grant turns into; exported for tests. */
+export function grantStatements(grant: Grant, partition: string, hostedZoneId: string | undefined, bucket?: string): aws.iam.PolicyStatement[] {
+  switch (grant.kind) {
+    case "dnsRecords": {
+      if (!hostedZoneId) throw new Error("dnsRecords grant needs platform:dns.zone.id (the Route53 hosted zone ID)");
+      return [
+        {
+          Effect: "Allow",
+          Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+          Resource: [`arn:${partition}:route53:::hostedzone/${hostedZoneId}`],
+        },
+        { Effect: "Allow", Action: ["route53:GetChange"], Resource: [`arn:${partition}:route53:::change/*`] },
+        // Zone lookup by name (cert-manager) and listing (external-dns) cannot be scoped to one zone.
+        { Effect: "Allow", Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:ListTagsForResources"], Resource: ["*"] },
+      ];
+    }
+    case "objectStore": {
+      const arn = `arn:${partition}:s3:::${bucket}`;
+      const objectActions = grant.access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
+      return [
+        { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [arn] },
+        { Effect: "Allow", Action: objectActions, Resource: [`${arn}/*`] },
+      ];
+    }
+  }
+}
+
+/** An IAM role that only one Kubernetes service account of this cluster can assume (IRSA). */
+export class EksWorkloadIdentity extends pulumi.ComponentResource implements WorkloadIdentity {
+  public readonly annotations: pulumi.Output<Record<string, string>>;
+  public readonly principal: pulumi.Output<string | undefined>;
+  public readonly serviceAccount: ServiceAccountRef;
+
+  constructor(name: string, args: EksWorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:cloud:EksWorkloadIdentity", name, {}, opts);
+    const ksa = args.serviceAccount;
+    this.serviceAccount = ksa;
+    const trust = pulumi.all([args.oidcProviderArn, args.oidcIssuerUrl]).apply(([arn, url]): aws.iam.PolicyDocument => {
+      const issuer = url.replace(/^https:\/\//, "");
+      return {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: arn },
+            Action: ["sts:AssumeRoleWithWebIdentity"],
+            Condition: {
+              StringEquals: {
+                [`${issuer}:sub`]: `system:serviceaccount:${ksa.namespace}:${ksa.name}`,
+                [`${issuer}:aud`]: "sts.amazonaws.com",
+              },
+            },
+          },
+        ],
+      };
+    });
+    const role = new aws.iam.Role(name, { name: physicalName(args.stack, name, 64), assumeRolePolicy: trust }, { parent: this });
+
+    if (args.grants.length > 0) {
+      const buckets = args.grants.map((g) => (g.kind === "objectStore" ? g.store.bucket : pulumi.output("")));
+      const policy = pulumi.all(buckets).apply(
+        (names): aws.iam.PolicyDocument => ({
+          Version: "2012-10-17",
+          Statement: args.grants.flatMap((g, i) => grantStatements(g, args.partition, args.hostedZoneId, names[i])),
+        }),
+      );
+      new aws.iam.RolePolicy(name, { role: role.name, policy }, { parent: this });
+    }
+    args.managedPolicies.forEach((policyArn) => {
+      new aws.iam.RolePolicyAttachment(`${name}-${policyArn.split("/").pop()}`, { role: role.name, policyArn }, { parent: this });
+    });
+
+    this.principal = role.arn;
+    this.annotations = role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }));
+    this.registerOutputs({ principal: this.principal });
+  }
+}
+
+interface S3BucketArgs {
+  stack: string;
+  region: string;
+  versioning: boolean;
+  forceDestroy: boolean;
+}
+
+/** A private S3 bucket: public access blocked, owner-enforced, KMS-encrypted, optionally versioned. */
+export class S3Bucket extends pulumi.ComponentResource implements ObjectStore {
+  public readonly kind = "s3" as const;
+  public readonly bucket: pulumi.Output<string>;
+  public readonly url: pulumi.Output<string>;
+  public readonly region: string;
+
+  constructor(name: string, args: S3BucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:cloud:S3Bucket", name, {}, opts);
+    const parent = { parent: this };
+    const bucket = new aws.s3.Bucket(name, { bucket: physicalName(`mlops-${args.stack}`, name, 63), forceDestroy: args.forceDestroy }, parent);
+    new aws.s3.BucketPublicAccessBlock(
+      name,
+      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      parent,
+    );
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      name,
+      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] },
+      parent,
+    );
+    if (args.versioning) {
+      new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+    }
+    this.bucket = bucket.bucket;
+    this.url = pulumi.interpolate`s3://${bucket.bucket}`;
+    this.region = args.region;
+    this.registerOutputs({ bucket: this.bucket });
+  }
+}

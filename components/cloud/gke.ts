@@ -1,0 +1,286 @@
+// GKE adapter: VPC, private cluster with workload identity, node pools from
+// config, and the Cloud port on top (Google service accounts, GCS buckets,
+// Cloud DNS). Only this file and its siblings in components/cloud import @pulumi/gcp.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as gcp from "@pulumi/gcp";
+import type { GkeSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
+import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
+import { execKubeconfig } from "./kubeconfig";
+import { gcpAccountId, physicalName } from "./names";
+
+const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
+const requiredApis = ["compute.googleapis.com", "container.googleapis.com", "dns.googleapis.com", "iam.googleapis.com"];
+const taintEffect = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
+
+export interface GkeClusterArgs {
+  config: PlatformConfig;
+  settings: GkeSettings;
+}
+
+/** The settings every GKE node must have, whatever its pool: workload identity metadata and shielded boot. */
+function hardenedNodeConfig(serviceAccount: pulumi.Input<string>) {
+  return {
+    serviceAccount,
+    oauthScopes: [cloudPlatformScope],
+    workloadMetadataConfig: { mode: "GKE_METADATA" },
+    shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+    metadata: { "disable-legacy-endpoints": "true" },
+  };
+}
+
+export class GkeCluster extends pulumi.ComponentResource implements Cloud {
+  public readonly kind = "gke" as const;
+  public readonly provider: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly storageClass = "standard-rwo";
+  public readonly dnsProvider = "google" as const;
+  public readonly gcpProvider: gcp.Provider;
+  public readonly workloadPool: string;
+  public readonly stack: string;
+  public readonly nodeServiceAccount: pulumi.Output<string>;
+  private readonly config: PlatformConfig;
+  private readonly settings: GkeSettings;
+
+  constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:cloud:Gke", name, {}, opts);
+    const { config, settings: s } = args;
+    this.config = config;
+    this.settings = s;
+    this.workloadPool = `${s.project}.svc.id.goog`;
+    const stack = config.stack;
+    this.stack = stack;
+
+    this.gcpProvider = new gcp.Provider(
+      "gcp",
+      { project: s.project, region: s.region, defaultLabels: { "managed-by": "pulumi", platform: "mlops", stack } },
+      { parent: this },
+    );
+    const parent = { parent: this, provider: this.gcpProvider };
+
+    const apis = requiredApis.map(
+      (api) => new gcp.projects.Service(api.split(".")[0], { service: api, disableOnDestroy: false }, parent),
+    );
+
+    const network = new gcp.compute.Network(
+      "vpc",
+      { name: physicalName(stack, "vpc", 63), autoCreateSubnetworks: false, routingMode: "REGIONAL" },
+      { ...parent, dependsOn: apis },
+    );
+    const subnet = new gcp.compute.Subnetwork(
+      "nodes",
+      {
+        name: physicalName(stack, "nodes", 63),
+        network: network.id,
+        region: s.region,
+        ipCidrRange: s.network.nodeCidr,
+        privateIpGoogleAccess: true,
+        secondaryIpRanges: [
+          { rangeName: "pods", ipCidrRange: s.network.podCidr },
+          { rangeName: "services", ipCidrRange: s.network.serviceCidr },
+        ],
+      },
+      parent,
+    );
+    if (s.privateNodes) {
+      // Private nodes have no public IPs; Cloud NAT gives them egress to pull images.
+      const router = new gcp.compute.Router("router", { name: physicalName(stack, "router", 63), network: network.id, region: s.region }, parent);
+      new gcp.compute.RouterNat(
+        "nat",
+        {
+          name: physicalName(stack, "nat", 63),
+          router: router.name,
+          region: s.region,
+          natIpAllocateOption: "AUTO_ONLY",
+          sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+          logConfig: { enable: true, filter: "ERRORS_ONLY" },
+        },
+        parent,
+      );
+    }
+
+    // Least-privilege node identity instead of the Compute Engine default service account.
+    const nodeSa = new gcp.serviceaccount.Account(
+      "nodes",
+      { accountId: gcpAccountId(stack, "nodes"), displayName: `GKE nodes of ${stack}` },
+      { ...parent, dependsOn: apis },
+    );
+    this.nodeServiceAccount = nodeSa.email;
+    const nodeRoles = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
+    for (const role of nodeRoles) {
+      new gcp.projects.IAMMember(`nodes-${role.split("/")[1]}`, { project: s.project, role, member: nodeSa.member }, parent);
+    }
+
+    const cluster = new gcp.container.Cluster(
+      "cluster",
+      {
+        name: physicalName("mlops", stack, 40),
+        location: s.location,
+        network: network.id,
+        subnetwork: subnet.id,
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        nodeConfig: hardenedNodeConfig(nodeSa.email),
+        releaseChannel: { channel: s.releaseChannel },
+        workloadIdentityConfig: { workloadPool: this.workloadPool },
+        networkingMode: "VPC_NATIVE",
+        ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
+        privateClusterConfig: s.privateNodes
+          ? { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: s.network.masterCidr }
+          : undefined,
+        masterAuthorizedNetworksConfig:
+          s.masterAuthorizedNetworks.length > 0
+            ? { cidrBlocks: s.masterAuthorizedNetworks.map((n) => ({ displayName: n.name, cidrBlock: n.cidr })) }
+            : undefined,
+        datapathProvider: s.dataplaneV2 ? "ADVANCED_DATAPATH" : undefined,
+        networkPolicy: s.dataplaneV2 ? undefined : { enabled: true, provider: "CALICO" },
+        enableShieldedNodes: true,
+        addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+        deletionProtection: config.protect,
+      },
+      { ...parent, protect: config.protect, dependsOn: apis },
+    );
+    this.clusterName = cluster.name;
+
+    const pools = s.nodePools.map((p) => this.nodePool(p, cluster, nodeSa.email));
+
+    this.kubeconfig = execKubeconfig({
+      name: cluster.name,
+      endpoint: cluster.endpoint,
+      caData: cluster.masterAuth.clusterCaCertificate,
+      command: "gke-gcloud-auth-plugin",
+      args: [],
+      installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+    });
+    // Add-ons wait for schedulable nodes: the system pool (or every pool if none is marked system).
+    const systemPools = pools.filter((_, i) => s.nodePools[i].role === "system");
+    this.provider = new k8s.Provider(
+      "gke",
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { parent: this, dependsOn: systemPools.length > 0 ? systemPools : pools },
+    );
+
+    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+  }
+
+  private nodePool(p: NodePool, cluster: gcp.container.Cluster, serviceAccount: pulumi.Output<string>): gcp.container.NodePool {
+    return new gcp.container.NodePool(
+      p.name,
+      {
+        name: p.name,
+        cluster: cluster.name,
+        location: this.settings.location,
+        initialNodeCount: p.min,
+        // total* counts are across zones, so min/max mean the same on zonal and regional clusters.
+        autoscaling: { totalMinNodeCount: p.min, totalMaxNodeCount: p.max, locationPolicy: p.spot ? "ANY" : "BALANCED" },
+        management: { autoRepair: true, autoUpgrade: true },
+        upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
+        nodeConfig: {
+          ...hardenedNodeConfig(serviceAccount),
+          machineType: p.machineType,
+          diskSizeGb: p.diskSizeGb,
+          diskType: "pd-balanced",
+          spot: p.spot,
+          labels: p.labels,
+          taints: p.taints.map((t) => ({ key: t.key, value: t.value, effect: taintEffect[t.effect] })),
+          guestAccelerators: p.gpu
+            ? [{ type: p.gpu.type!, count: p.gpu.count, gpuDriverInstallationConfig: { gpuDriverVersion: "LATEST" } }]
+            : undefined,
+        },
+      },
+      { parent: this, provider: this.gcpProvider },
+    );
+  }
+
+  private zone() {
+    const zone = this.config.dns.zone;
+    if (!zone) throw new Error("platform:dns.zone is required on GKE (validated in config); this is a bug");
+    return { project: zone.project ?? this.settings.project, name: zone.id };
+  }
+
+  workloadIdentity(name: string, sa: ServiceAccountRef, grants: Grant[], opts?: pulumi.ComponentResourceOptions): WorkloadIdentity {
+    return new GkeWorkloadIdentity(name, { cluster: this, serviceAccount: sa, grants, zone: this.zone() }, { ...opts, providers: [this.gcpProvider] });
+  }
+
+  bucket(name: string, opts: BucketOptions = {}, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore {
+    const bucket = new gcp.storage.Bucket(
+      name,
+      {
+        name: physicalName(`${this.settings.project}-${this.config.stack}`, name, 63),
+        location: this.settings.region,
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        versioning: { enabled: opts.versioning ?? false },
+        forceDestroy: this.config.forceDestroy,
+      },
+      { ...resourceOpts, provider: this.gcpProvider, protect: this.config.protect },
+    );
+    return { kind: "gcs", bucket: bucket.name, url: pulumi.interpolate`gs://${bucket.name}`, region: this.settings.region };
+  }
+
+  dns01Solver(): Dns01Solver {
+    const zone = this.zone();
+    return { cloudDNS: { project: zone.project, hostedZoneName: zone.name } };
+  }
+}
+
+interface GkeWorkloadIdentityArgs {
+  cluster: GkeCluster;
+  serviceAccount: ServiceAccountRef;
+  grants: Grant[];
+  zone: { project: string; name: string };
+}
+
+/** A Google service account usable only by one Kubernetes service account, holding exactly the granted roles. */
+export class GkeWorkloadIdentity extends pulumi.ComponentResource implements WorkloadIdentity {
+  public readonly annotations: pulumi.Output<Record<string, string>>;
+  public readonly principal: pulumi.Output<string | undefined>;
+  public readonly serviceAccount: ServiceAccountRef;
+  public readonly member: string;
+
+  constructor(name: string, args: GkeWorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:cloud:GkeWorkloadIdentity", name, {}, opts);
+    const { cluster, serviceAccount: ksa } = args;
+    this.serviceAccount = ksa;
+    const stack = cluster.stack;
+    const gsa = new gcp.serviceaccount.Account(
+      name,
+      { accountId: gcpAccountId(stack, name), displayName: `${ksa.namespace}/${ksa.name} in ${stack}` },
+      { parent: this },
+    );
+    this.member = `serviceAccount:${cluster.workloadPool}[${ksa.namespace}/${ksa.name}]`;
+    new gcp.serviceaccount.IAMMember(
+      `${name}-workload-identity`,
+      { serviceAccountId: gsa.name, role: "roles/iam.workloadIdentityUser", member: this.member },
+      { parent: this },
+    );
+    args.grants.forEach((g, i) => {
+      switch (g.kind) {
+        case "dnsRecords":
+          // Write access to the platform's zone only; zone discovery (external-dns) needs read on the project.
+          new gcp.dns.DnsManagedZoneIamMember(
+            `${name}-dns-zone`,
+            { project: args.zone.project, managedZone: args.zone.name, role: "roles/dns.admin", member: gsa.member },
+            { parent: this },
+          );
+          new gcp.projects.IAMMember(`${name}-dns-reader`, { project: args.zone.project, role: "roles/dns.reader", member: gsa.member }, { parent: this });
+          break;
+        case "objectStore":
+          new gcp.storage.BucketIAMMember(
+            `${name}-bucket-${i}`,
+            {
+              bucket: g.store.bucket,
+              role: g.access === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser",
+              member: gsa.member,
+            },
+            { parent: this },
+          );
+          break;
+      }
+    });
+    this.principal = gsa.email;
+    this.annotations = gsa.email.apply((email): Record<string, string> => ({ "iam.gke.io/gcp-service-account": email }));
+    this.registerOutputs({ principal: this.principal });
+  }
+}

@@ -1,0 +1,4 @@
+// Pulumi entry point (compiled to dist/infra/index.js; see Pulumi.yaml).
+import { platform } from "./program";
+
+export = platform;

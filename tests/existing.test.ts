@@ -1,0 +1,19 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { planStack } from "../tools/plan-stack";
+import { one, planVariant } from "./helpers";
+
+test("existing: adopts the kubeconfig context and creates no cloud resources", async () => {
+  const { plan, outputs } = await planStack("local");
+  const provider = one(plan, "pulumi:providers:kubernetes", "existing").inputs as any;
+  assert.equal(provider.context, "kind-mlops");
+  assert.ok(plan.resources.every((r) => !/^(gcp|aws):|^pulumi:providers:(gcp|aws)$/.test(r.type)));
+  assert.equal(outputs.kubeconfig, undefined, "a user's own kubeconfig is not re-exported");
+});
+
+test("existing: cloud identities and buckets fail loudly instead of doing nothing", async () => {
+  const identity = await planVariant("local", undefined, (cloud) => void cloud.workloadIdentity("x", { namespace: "a", name: "b" }, [{ kind: "dnsRecords" }]));
+  assert.match(String(identity.error), /existing cluster has no cloud identity to give a\/b the grants dnsRecords/);
+  const bucket = await planVariant("local", undefined, (cloud) => void cloud.bucket("artifacts"));
+  assert.match(String(bucket.error), /object storage on existing clusters \(MinIO\) is not implemented yet/);
+});

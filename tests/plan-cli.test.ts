@@ -1,0 +1,55 @@
+// The plan CLI as users and CI call it: output formats, exit codes, and which cloud SDK a stack loads.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../tools/stack-file";
+
+function plan(...args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "tools/plan.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("a GKE stack loads the Google SDK and not the AWS SDK; an EKS stack the reverse; local neither", () => {
+  const gke = plan("gke-dev");
+  assert.equal(gke.code, 0, gke.stderr);
+  assert.match(gke.stdout, /^Cloud SDKs loaded: @pulumi\/gcp$/m);
+  const eks = plan("eks-dev");
+  assert.equal(eks.code, 0, eks.stderr);
+  assert.match(eks.stdout, /^Cloud SDKs loaded: @pulumi\/aws$/m);
+  const local = plan("local");
+  assert.match(local.stdout, /^Cloud SDKs loaded: none$/m);
+});
+
+test("--json prints exactly one object in the documented format", () => {
+  const r = plan("local", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(doc), ["stack", "resources"]);
+  assert.equal(doc.stack, "local");
+  for (const res of doc.resources) assert.deepEqual(Object.keys(res), ["urn", "type", "name", "parent", "dependsOn", "inputs"]);
+  assert.equal(doc.resources[0].parent, null);
+});
+
+test("invalid configuration: exit 1, every problem on stderr, no stack trace", () => {
+  const dir = mkdtempSync(join(tmpdir(), "plan-"));
+  const file = join(dir, "Pulumi.broken.yaml");
+  writeFileSync(file, "config:\n  platform:tier: prod\n  platform:cloud:\n    kind: gke\n    project: acme-ml-prod\n    region: europe-west4\n    nodPools: []\n");
+  const r = plan(file, "--json");
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /platform:cloud\.nodPools: unknown key/);
+  assert.match(r.stderr, /platform:dns: required key is missing/);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+});
+
+test("a secure value outside a secret field is rejected, so it can never reach an input in plain text", () => {
+  const dir = mkdtempSync(join(tmpdir(), "plan-"));
+  const file = join(dir, "Pulumi.sec.yaml");
+  writeFileSync(file, "config:\n  platform:tier: local\n  platform:cloud:\n    kind: existing\n    context:\n      secure: v1:abc\n  platform:dns:\n    domain: 127.0.0.1.sslip.io\n");
+  const r = plan(file, "--json");
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /platform:cloud: is stored as a secret but has no secret fields; set its values without --secret/);
+});

@@ -1,0 +1,82 @@
+// Every committed stack plans offline, and its plan obeys the platform's policies.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Plan } from "../tools/mock-runtime";
+import { planStack } from "../tools/plan-stack";
+import { repoRoot, secretPlaceholder } from "../tools/stack-file";
+import { ofType, strings } from "./helpers";
+
+const stackNames = readdirSync(join(repoRoot, "stacks"))
+  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+  .filter((s): s is string => s !== undefined);
+
+const plans = new Map<string, Plan>();
+async function plan(name: string): Promise<Plan> {
+  if (!plans.has(name)) plans.set(name, (await planStack(name)).plan);
+  return plans.get(name)!;
+}
+
+test("the committed stacks are the documented set", () => {
+  for (const s of ["local", "gke-dev", "eks-dev", "prod", "ephemeral"]) assert.ok(stackNames.includes(s), s);
+});
+
+for (const name of stackNames) {
+  test(`stack ${name}: plans, with a well-formed resource graph`, async () => {
+    const p = await plan(name);
+    assert.equal(p.stack, name);
+    assert.equal(p.resources[0].type, "pulumi:pulumi:Stack");
+    const seen = new Set<string>();
+    for (const r of p.resources) {
+      assert.ok(!seen.has(r.urn), `duplicate URN ${r.urn}`);
+      if (r.parent !== null) assert.ok(seen.has(r.parent), `${r.urn}: parent registered later`);
+      for (const d of r.dependsOn) assert.ok(seen.has(d), `${r.urn}: dependency ${d} not registered before it`);
+      seen.add(r.urn);
+    }
+  });
+
+  test(`stack ${name}: no plaintext secret in any input`, async () => {
+    const p = await plan(name);
+    for (const r of p.resources) {
+      for (const s of strings(r.inputs)) {
+        assert.ok(!s.includes(secretPlaceholder("").slice(0, 24)), `${r.urn} carries a stack secret in plain text`);
+        assert.ok(!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s), `${r.urn} carries a private key`);
+        assert.ok(!/^apiVersion: v1\nkind: Config/m.test(s), `${r.urn} carries a kubeconfig in plain text`);
+      }
+    }
+  });
+
+  test(`stack ${name}: resources of one cloud only`, async () => {
+    const p = await plan(name);
+    const clouds = new Set(p.resources.map((r) => /^(gcp|aws):|^pulumi:providers:(gcp|aws)$/.exec(r.type)).filter(Boolean).map((m) => m![1] ?? m![2]));
+    assert.ok(clouds.size <= 1, `${name} mixes ${[...clouds].join(" and ")}`);
+  });
+}
+
+test("prod (GKE): private nodes, shielded nodes, workload identity on every pool, deletion protection", async () => {
+  const p = await plan("prod");
+  const [cluster] = ofType(p, "gcp:container/cluster:Cluster").map((r) => r.inputs as any);
+  assert.equal(cluster.privateClusterConfig.enablePrivateNodes, true);
+  assert.equal(cluster.enableShieldedNodes, true);
+  assert.equal(cluster.deletionProtection, true);
+  assert.equal(cluster.location, "europe-west4", "prod is regional");
+  assert.ok(cluster.masterAuthorizedNetworksConfig.cidrBlocks.length > 0);
+  const pools = ofType(p, "gcp:container/nodePool:NodePool");
+  assert.ok(pools.length >= 2);
+  for (const pool of pools) {
+    const nc = (pool.inputs as any).nodeConfig;
+    assert.equal(nc.workloadMetadataConfig.mode, "GKE_METADATA", pool.name);
+    assert.equal(nc.shieldedInstanceConfig.enableSecureBoot, true, pool.name);
+    assert.equal(nc.spot, false, `${pool.name}: prod pools are on-demand`);
+  }
+});
+
+test("ephemeral: small, spot, destroyable", async () => {
+  const p = await plan("ephemeral");
+  const [cluster] = ofType(p, "gcp:container/cluster:Cluster").map((r) => r.inputs as any);
+  assert.equal(cluster.deletionProtection, false);
+  const pools = ofType(p, "gcp:container/nodePool:NodePool").map((r) => r.inputs as any);
+  assert.ok(pools.every((pool) => pool.nodeConfig.spot === true));
+  assert.ok(pools.reduce((n, pool) => n + pool.autoscaling.totalMaxNodeCount, 0) <= 5);
+});

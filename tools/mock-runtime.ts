@@ -1,0 +1,173 @@
+// Runs the Pulumi program in-process under Pulumi's mock runtime and records
+// every resource registration the engine would receive: type, name, parent,
+// the URNs it waits for (explicit dependsOn plus input dependencies), and its
+// inputs with every secret replaced by "[secret]". No cloud, CLI or credentials.
+import * as pulumi from "@pulumi/pulumi";
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string | null;
+  dependsOn: string[];
+  inputs: Record<string, unknown>;
+}
+
+export interface Plan {
+  stack: string;
+  resources: PlannedResource[];
+}
+
+export const redacted = "[secret]";
+
+// Wire-format signatures of Pulumi's property serialization (sdk/nodejs/runtime/rpc.ts).
+const sigKey = "4dabf18193072939515e22adb298388d";
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+const resourceSig = "5cf8f73096256a8f31e491e813e4eb8e";
+const outputSig = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Wire value -> plain JSON, secrets redacted, resource references as URNs. */
+export function redact(value: unknown): unknown {
+  if (value === unknownValue) return "[unknown]";
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    const sig = obj[sigKey];
+    if (sig === secretSig) return redacted;
+    if (sig === resourceSig) return obj.urn;
+    if (sig === outputSig) return obj.secret ? redacted : "value" in obj ? redact(obj.value) : "[unknown]";
+    if (typeof sig === "string") return `[${sig}]`;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) out[k] = redact(v);
+    return out;
+  }
+  return value;
+}
+
+const account = "123456789012";
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+/** Plausible outputs for the few resources whose outputs other resources read. */
+function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
+  const i = args.inputs as Record<string, any>;
+  const name = i.name ?? args.name;
+  const state: Record<string, unknown> = { ...i, name };
+  if (args.type.startsWith("aws:")) {
+    const service = args.type.split(":")[1].split("/")[0];
+    state.arn = `arn:aws:${service}:${region}:${account}:${args.name}`;
+  }
+  switch (args.type) {
+    case "gcp:container/cluster:Cluster":
+      Object.assign(state, { endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: b64("mock-ca") } });
+      break;
+    case "gcp:serviceaccount/account:Account": {
+      const email = `${i.accountId}@mock-project.iam.gserviceaccount.com`;
+      Object.assign(state, { email, member: `serviceAccount:${email}`, name: `projects/mock-project/serviceAccounts/${email}` });
+      break;
+    }
+    case "aws:eks/cluster:Cluster":
+      Object.assign(state, {
+        endpoint: `https://mock.gr7.${region}.eks.amazonaws.com`,
+        certificateAuthority: { data: b64("mock-ca") },
+        identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/MOCKOIDC` }] }],
+      });
+      break;
+    case "aws:iam/role:Role":
+      state.arn = `arn:aws:iam::${account}:role/${i.name ?? args.name}`;
+      break;
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      state.arn = `arn:aws:iam::${account}:oidc-provider/${String(i.url).replace(/^https:\/\//, "")}`;
+      break;
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      state.latestVersion = 1;
+      break;
+    case "aws:s3/bucket:Bucket":
+      state.bucket = i.bucket ?? args.name;
+      break;
+  }
+  return state;
+}
+
+export interface RunOptions {
+  project: string;
+  stack: string;
+  /** Flat Pulumi config map, e.g. {"platform:tier": "dev", "platform:cloud": "{...}"}. */
+  config: Record<string, string>;
+  secretKeys: string[];
+  program: () => Promise<Record<string, unknown> | undefined>;
+}
+
+export interface RunResult {
+  plan: Plan;
+  outputs: Record<string, unknown>;
+}
+
+/** Runs `program` under mocks and returns what it would create. Throws what the program throws. */
+export async function runUnderMocks(o: RunOptions): Promise<RunResult> {
+  let awsRegion = "us-mock-1";
+  pulumi.runtime.setAllConfig(o.config, o.secretKeys);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        if (args.type === "pulumi:providers:aws" && args.inputs.region) awsRegion = args.inputs.region;
+        return { id: `${args.name}-id`, state: mockState(args, awsRegion) };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    o.project,
+    o.stack,
+    false,
+  );
+
+  const records: PlannedResource[] = [];
+  // The mock monitor qualifies a type with its parent's type only; the engine
+  // qualifies it with the parent's whole type chain (and omits the root Stack).
+  // Rewrite to the engine's form so plan URNs are the URNs a real stack has.
+  const engineUrns = new Map<string, string>();
+  const engineUrn = (mockUrn: string, type: string, name: string, parent: string) => {
+    const parentUrn = engineUrns.get(parent);
+    const parentType = parentUrn ? parentUrn.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    const urn = `urn:pulumi:${o.stack}::${o.project}::${qualified}::${name}`;
+    engineUrns.set(mockUrn, urn);
+    return urn;
+  };
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: any, cb: (err: unknown, resp?: unknown) => void): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    register(req, (err, resp: any) => {
+      if (!err && resp) {
+        const parent: string = req.getParent();
+        records.push({
+          urn: engineUrn(resp.getUrn(), req.getType(), req.getName(), parent),
+          type: req.getType(),
+          name: req.getName(),
+          parent: engineUrns.get(parent) ?? null,
+          dependsOn: [...new Set<string>(req.getDependenciesList())].map((u) => engineUrns.get(u) ?? u),
+          inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        });
+      }
+      cb(err, resp);
+    });
+  };
+
+  const failures: unknown[] = [];
+  const onRejection = (e: unknown) => failures.push(e);
+  process.on("unhandledRejection", onRejection);
+  try {
+    // Keep the program's own return value: the stack's resolved outputs would have lost their secretness.
+    let outputs: Record<string, unknown> = {};
+    await pulumi.runtime.runInPulumiStack(async () => (outputs = (await o.program()) ?? {}));
+    const serialized = await pulumi.runtime.serializeProperties("outputs", outputs);
+    await pulumi.runtime.disconnect();
+    if (failures.length > 0) throw failures[0];
+    return { plan: { stack: o.stack, resources: records }, outputs: redact(serialized) as Record<string, unknown> };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
