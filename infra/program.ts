@@ -1,13 +1,100 @@
-// The whole platform as one function: config -> cloud adapter -> add-ons ->
-// stack outputs. Shared by the Pulumi entry point and the offline plan.
+// The whole platform as one function: config -> cloud adapter -> add-ons -> stack
+// outputs. Shared by the Pulumi entry point and the offline plan. Add-ons get only
+// the Cloud port and the Kubernetes provider; independent ones install in parallel
+// (see README, "What waits on what").
 import * as pulumi from "@pulumi/pulumi";
 import { createCloud } from "../components/cloud";
+import { CertManager } from "../components/edge/cert-manager";
+import { ExternalDns } from "../components/edge/external-dns";
+import { PlatformGateway } from "../components/edge/gateway";
+import { Istio, istioNamespace } from "../components/edge/istio";
+import { GatewayAuth } from "../components/identity/auth-policies";
+import { Dex } from "../components/identity/dex";
+import { OAuth2Proxy, oauth2ProxyClientId, oauth2ProxyService } from "../components/identity/oauth2-proxy";
 import { loadConfig } from "./config/load";
+
+const extAuthzProvider = "oauth2-proxy";
 
 export async function platform(): Promise<Record<string, unknown>> {
   // Validation happens before any resource is declared; a ConfigError lists every problem.
   const config = loadConfig();
   const cloud = await createCloud(config);
+  const k8s = { providers: { kubernetes: cloud.provider } };
+  const domain = config.dns.domain;
+  const replicas = config.tier === "prod" ? 2 : 1;
+  const url = (host: string, path = "") => `https://${host}.${domain}${path}`;
+
+  const certManager = new CertManager(
+    "cert-manager",
+    {
+      cloud,
+      issuer: config.tls.issuer,
+      acmeEmail: config.tls.acmeEmail,
+      dnsZone: config.dns.zone?.dnsName,
+      recursiveNameservers: config.edge.dns01RecursiveNameservers,
+      replicas,
+    },
+    k8s,
+  );
+  if (cloud.dnsProvider && config.dns.zone) {
+    const c = config.cloud;
+    new ExternalDns(
+      "external-dns",
+      {
+        cloud,
+        zoneDnsName: config.dns.zone.dnsName,
+        zoneProject: c.kind === "gke" ? (config.dns.zone.project ?? c.project) : undefined,
+        region: c.kind === "eks" ? c.region : undefined,
+        ownerId: `mlops-${config.stack}`,
+        policy: config.tier === "prod" ? "upsert-only" : "sync",
+      },
+      k8s,
+    );
+  }
+  const istio = new Istio(
+    "istio",
+    { extAuthz: { name: extAuthzProvider, ...oauth2ProxyService }, gatewayService: config.edge.gatewayService, replicas },
+    k8s,
+  );
+  const gateway = new PlatformGateway(
+    "gateway",
+    { domain, issuerName: certManager.issuerName, issuer: certManager.issuer, istioNamespace: istio.namespace, istioControlPlane: istio.controlPlane },
+    k8s,
+  );
+
+  // Static OIDC clients: oauth2-proxy now; MLflow and Grafana get theirs ready for their add-ons.
+  const clients = [
+    { id: oauth2ProxyClientId, name: "Platform SSO", redirectURIs: [url("auth", "/oauth2/callback")] },
+    { id: "mlflow", name: "MLflow", redirectURIs: [url("mlflow", "/callback")] },
+    { id: "grafana", name: "Grafana", redirectURIs: [url("grafana", "/login/generic_oauth")] },
+  ];
+  const dex = new Dex(
+    "dex",
+    {
+      domain,
+      connectors: config.identity.connectors,
+      staticUsers: config.identity.staticUsers,
+      clients,
+      sessionLifetime: config.identity.sessionLifetime,
+      gateway: gateway.gateway,
+      replicas,
+    },
+    k8s,
+  );
+  const proxy = new OAuth2Proxy(
+    "oauth2-proxy",
+    {
+      domain,
+      dexIssuer: dex.issuer,
+      clientSecret: dex.clientSecrets[oauth2ProxyClientId],
+      sessionLifetime: config.identity.sessionLifetime,
+      emailDomains: config.identity.emailDomains,
+      gateway: gateway.gateway,
+      replicas,
+    },
+    k8s,
+  );
+  new GatewayAuth("gateway-auth", { domain, dexIssuer: dex.issuer, extAuthzProvider, istioControlPlane: istio.controlPlane }, k8s);
 
   return {
     tier: config.tier,
@@ -15,5 +102,19 @@ export async function platform(): Promise<Record<string, unknown>> {
     clusterName: cloud.clusterName,
     // Existing clusters: the kubeconfig is the user's own, so it is not re-exported.
     ...(cloud.kubeconfig ? { kubeconfig: pulumi.secret(cloud.kubeconfig) } : {}),
+    ingressAddress: ingressAddress(istio),
+    issuer: certManager.issuerName,
+    ssoUrl: dex.issuer,
+    uiUrls: { sso: dex.issuer, signIn: proxy.signInUrl },
   };
+}
+
+/** The gateway Service's load balancer address, read from the chart's rendered Service once it is ready. */
+function ingressAddress(istio: Istio): pulumi.Output<string> {
+  const address = istio.gateway.resources.apply((resources: any[] | undefined) => {
+    const svc = (resources ?? []).find((r) => r?.__pulumiType === "kubernetes:core/v1:Service" && r?.__name?.endsWith("istio-ingressgateway"));
+    if (!svc) return pulumi.output(`pending: kubectl -n ${istioNamespace} get svc istio-ingressgateway`);
+    return (svc.status as pulumi.Output<any>).apply((s): string => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname ?? "pending");
+  });
+  return address as pulumi.Output<string>;
 }

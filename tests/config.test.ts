@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, validateConfig } from "../infra/config/load";
 import { readStackFile } from "../tools/stack-file";
 
@@ -9,6 +10,7 @@ function gke(overrides: Record<string, unknown> = {}, cloud: Record<string, unkn
     "platform:cloud": { kind: "gke", project: "acme-ml-dev", region: "europe-west4", zone: "europe-west4-a", ...cloud },
     "platform:dns": { domain: "ml.acme.example", zone: { id: "acme-example", dnsName: "acme.example" } },
     "platform:tls": { acmeEmail: "ops@acme.example" },
+    "platform:identity": { connectors: [{ type: "github", id: "github", name: "GitHub", clientId: "abc", clientSecret: "s3cret", orgs: [{ name: "acme" }] }] },
     ...overrides,
   };
   const out: Record<string, string> = {};
@@ -16,9 +18,11 @@ function gke(overrides: Record<string, unknown> = {}, cloud: Record<string, unkn
   return out;
 }
 
-function problems(config: Record<string, string>): string[] {
+const secretKeys = ["platform:identity"];
+
+function problems(config: Record<string, string>, secrets: string[] = secretKeys): string[] {
   try {
-    validateConfig("test", config);
+    validateConfig("test", config, secrets);
   } catch (e) {
     assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
     return e.problems.map((p) => `${p.key}: ${p.message}`);
@@ -27,7 +31,7 @@ function problems(config: Record<string, string>): string[] {
 }
 
 test("a valid GKE dev config resolves with tier defaults", () => {
-  const c = validateConfig("test", gke());
+  const c = validateConfig("test", gke(), secretKeys);
   assert.equal(c.cloud.kind, "gke");
   if (c.cloud.kind !== "gke") return;
   assert.equal(c.cloud.regional, false);
@@ -40,7 +44,7 @@ test("a valid GKE dev config resolves with tier defaults", () => {
 });
 
 test("prod defaults: regional, STABLE, production issuer, protected", () => {
-  const c = validateConfig("prod", gke({ "platform:tier": "prod" }, { zone: undefined, masterAuthorizedNetworks: [{ name: "vpn", cidr: "10.0.0.0/8" }] }));
+  const c = validateConfig("prod", gke({ "platform:tier": "prod" }, { zone: undefined, masterAuthorizedNetworks: [{ name: "vpn", cidr: "10.0.0.0/8" }] }), secretKeys);
   assert.ok(c.cloud.kind === "gke" && c.cloud.regional && c.cloud.location === "europe-west4" && c.cloud.releaseChannel === "STABLE");
   assert.equal(c.tls.issuer, "production");
   assert.equal(c.protect, true);
@@ -48,14 +52,14 @@ test("prod defaults: regional, STABLE, production issuer, protected", () => {
 });
 
 test("ephemeral defaults: spot pools, force-destroy", () => {
-  const c = validateConfig("pr-1", gke({ "platform:tier": "ephemeral" }));
+  const c = validateConfig("pr-1", gke({ "platform:tier": "ephemeral" }), secretKeys);
   assert.ok(c.cloud.kind === "gke");
   assert.ok(c.cloud.nodePools.every((p) => p.spot));
   assert.equal(c.forceDestroy, true);
 });
 
 test("gpu pools get the nvidia taint unless they set their own", () => {
-  const c = validateConfig("t", gke({}, { nodePools: [{ name: "gpu", role: "gpu", machineType: "g2-standard-8", gpu: { type: "nvidia-l4", count: 1 }, min: 0, max: 1 }] }));
+  const c = validateConfig("t", gke({}, { nodePools: [{ name: "gpu", role: "gpu", machineType: "g2-standard-8", gpu: { type: "nvidia-l4", count: 1 }, min: 0, max: 1 }] }), secretKeys);
   assert.ok(c.cloud.kind === "gke");
   assert.deepEqual(c.cloud.nodePools[0].taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
 });
@@ -68,7 +72,7 @@ test("unknown keys are rejected with their full path, at every level", () => {
     "mlops-platform:tier: this program reads the \"platform\" namespace; rename the key to platform:tier",
     "platform:cloud.nodePools[0].spto: unknown key; remove it or check its spelling",
     "platform:cloud.regoin: unknown key; remove it or check its spelling",
-    "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls",
+    "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls, platform:edge, platform:identity",
   ]);
 });
 
@@ -107,6 +111,7 @@ test("prod hardening is enforced by validation", () => {
     "platform:cloud": JSON.stringify({ kind: "eks", region: "eu-west-1" }),
     "platform:dns": JSON.stringify({ domain: "ml.acme.example", zone: { id: "Z1", dnsName: "acme.example" } }),
     "platform:tls": JSON.stringify({ acmeEmail: "ops@acme.example" }),
+    "platform:identity": gke()["platform:identity"],
   });
   assert.deepEqual(eks, [
     "platform:cloud.endpoint.publicCidrs: prod must not expose the Kubernetes API to 0.0.0.0/0; list your CIDRs or set public: false",
@@ -132,6 +137,40 @@ test("a cloud stack without a DNS zone, and a local tier on a cloud, are rejecte
 test("every committed stack file validates", () => {
   for (const name of ["local", "gke-dev", "eks-dev", "prod", "ephemeral"]) {
     const f = readStackFile(name);
-    assert.doesNotThrow(() => validateConfig(f.stack, f.config), name);
+    assert.doesNotThrow(() => validateConfig(f.stack, f.config, f.secretKeys), name);
   }
+});
+
+const staticUser = { email: "admin@acme.example", username: "admin", password: "pw" };
+
+test("static passwords are rejected outside local and dev", () => {
+  for (const tier of ["ephemeral", "prod"]) {
+    const found = problems(
+      gke({ "platform:tier": tier, "platform:identity": { staticUsers: [staticUser] } }, { masterAuthorizedNetworks: [{ name: "vpn", cidr: "10.0.0.0/8" }] }),
+    );
+    assert.deepEqual(found, [`platform:identity.staticUsers: static passwords are allowed only in local and dev tiers (this is ${tier}); sign in through a connector instead`]);
+  }
+  assert.doesNotThrow(() => validateConfig("t", gke({ "platform:identity": { staticUsers: [staticUser] } }), secretKeys));
+});
+
+test("a connector without its client secret names the key and the command that sets it", () => {
+  const found = problems(gke({ "platform:identity": { connectors: [{ type: "google", id: "google", name: "Google", clientId: "x" }] } }));
+  assert.deepEqual(found, [
+    "platform:identity.connectors[0].clientSecret: required secret: set it with pulumi config set --secret --path 'platform:identity.connectors[0].clientSecret' <value>",
+  ]);
+});
+
+test("identity secrets stored in plain text are rejected; secret fields become secret Outputs", () => {
+  assert.deepEqual(problems(gke(), []), [
+    "platform:identity: holds client secrets or passwords in plain text; set them with pulumi config set --secret --path",
+  ]);
+  const c = validateConfig("t", gke(), secretKeys);
+  const connector = c.identity.connectors[0];
+  assert.ok(connector.type === "github" && pulumi.Output.isInstance(connector.clientSecret));
+});
+
+test("an identity with no way to sign in, and duplicate connector ids, are rejected", () => {
+  assert.deepEqual(problems(gke({ "platform:identity": {} })), ["platform:identity.connectors: nobody can sign in: add a connector (or staticUsers on local/dev)"]);
+  const github = { type: "github", id: "gh", name: "GitHub", clientId: "a", clientSecret: "b", orgs: [{ name: "acme" }] };
+  assert.deepEqual(problems(gke({ "platform:identity": { connectors: [github, github] } })), ['platform:identity.connectors[1].id: duplicate connector id "gh"']);
 });

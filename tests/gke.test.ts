@@ -35,7 +35,10 @@ test("GKE: node pools from config, hardened, with a least-privilege node service
   assert.deepEqual(gpu.nodeConfig.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
   assert.equal(gpu.nodeConfig.spot, true);
   assert.deepEqual(gpu.autoscaling, { totalMinNodeCount: 0, totalMaxNodeCount: 2, locationPolicy: "ANY" });
-  const roles = ofType(plan, "gcp:projects/iAMMember:IAMMember").map((m) => (m.inputs as any).role);
+  const nodeMember = `serviceAccount:${nodeSa.accountId}@mock-project.iam.gserviceaccount.com`;
+  const roles = ofType(plan, "gcp:projects/iAMMember:IAMMember")
+    .filter((m) => (m.inputs as any).member === nodeMember)
+    .map((m) => (m.inputs as any).role);
   assert.deepEqual(roles.sort(), ["roles/artifactregistry.reader", "roles/container.defaultNodeServiceAccount"]);
 });
 

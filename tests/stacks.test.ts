@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Plan } from "../tools/mock-runtime";
+import { generatedSecretMock, type Plan } from "../tools/mock-runtime";
 import { planStack } from "../tools/plan-stack";
 import { repoRoot, secretPlaceholder } from "../tools/stack-file";
 import { ofType, strings } from "./helpers";
@@ -41,6 +41,7 @@ for (const name of stackNames) {
     for (const r of p.resources) {
       for (const s of strings(r.inputs)) {
         assert.ok(!s.includes(secretPlaceholder("").slice(0, 24)), `${r.urn} carries a stack secret in plain text`);
+        assert.ok(!s.includes(generatedSecretMock), `${r.urn} carries a generated secret in plain text`);
         assert.ok(!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s), `${r.urn} carries a private key`);
         assert.ok(!/^apiVersion: v1\nkind: Config/m.test(s), `${r.urn} carries a kubeconfig in plain text`);
       }

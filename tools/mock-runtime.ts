@@ -19,6 +19,8 @@ export interface Plan {
 }
 
 export const redacted = "[secret]";
+/** Mock value of generated secrets (random passwords); it must only ever appear redacted. */
+export const generatedSecretMock = "mock-generated-secret-";
 
 // Wire-format signatures of Pulumi's property serialization (sdk/nodejs/runtime/rpc.ts).
 const sigKey = "4dabf18193072939515e22adb298388d";
@@ -81,6 +83,12 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
       break;
     case "aws:ec2/launchTemplate:LaunchTemplate":
       state.latestVersion = 1;
+      break;
+    case "kubernetes:helm.sh/v4:Chart":
+      state.resources = [];
+      break;
+    case "random:index/randomPassword:RandomPassword":
+      state.result = `${generatedSecretMock}${args.name}`;
       break;
     case "aws:s3/bucket:Bucket":
       state.bucket = i.bucket ?? args.name;

@@ -56,11 +56,13 @@ export function zodProblems(section: string, input: unknown, error: z.ZodError):
     const at = valueAt(input, issue.path);
     let message = issue.message.replace(/^Invalid input: /, "");
     if (!at.found || at.value === undefined) {
-      message = issue.code === "invalid_type" ? `required: ${message.replace(/, received undefined$/, "")}` : message;
+      const bare = message.replace(/, received undefined$/, "");
+      message = issue.code === "invalid_type" && !bare.startsWith("required") ? `required: ${bare}` : bare;
     } else if (issue.code !== "invalid_type") {
       message += ` (found ${describe(at.value)})`;
     }
-    out.push({ key: keyPath(section, issue.path), message });
+    const key = keyPath(section, issue.path);
+    out.push({ key, message: message.replace("{key}", key) });
   }
   return out;
 }
@@ -115,7 +117,8 @@ export function validateConfig(stack: string, all: Record<string, string>, secre
     else problems.push(...zodProblems(name, input, result.error));
   }
 
-  const config = resolve(stack, parsed as ParsedSections, problems);
+  const secretSections = secretKeys.filter((k) => k.startsWith(`${namespace}:`)).map((k) => k.slice(namespace.length + 1));
+  const config = resolve(stack, parsed as ParsedSections, problems, secretSections);
   if (!config || problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,8 +1,9 @@
 // Tier-based defaults and cross-field rules. Input: the sections as parsed by
 // schema.ts. Output: one fully-resolved, typed PlatformConfig in which nothing
 // is optional that a component needs, or a list of problems (all of them).
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { CloudInput, NodePoolInput, Tier, dns as dnsSchema, tls as tlsSchema } from "./schema";
+import type { CloudInput, ConnectorInput, NodePoolInput, Tier, dns as dnsSchema, edge as edgeSchema, identity as identitySchema, tls as tlsSchema } from "./schema";
 
 export interface Taint {
   key: string;
@@ -59,6 +60,24 @@ export interface ExistingSettings {
 
 export type CloudSettings = GkeSettings | EksSettings | ExistingSettings;
 
+export interface EdgeSettings {
+  gatewayService: { type: "LoadBalancer" | "NodePort" | "ClusterIP"; annotations: Record<string, string> };
+  dns01RecursiveNameservers: string[];
+}
+
+export interface StaticUser {
+  email: string;
+  username: string;
+  password: pulumi.Output<string>;
+}
+
+export interface IdentitySettings {
+  connectors: ConnectorInput[];
+  staticUsers: StaticUser[];
+  sessionLifetime: string;
+  emailDomains: string[];
+}
+
 export interface PlatformConfig {
   /** Pulumi stack name; carried by every cloud resource name so stacks never collide. */
   stack: string;
@@ -66,6 +85,8 @@ export interface PlatformConfig {
   cloud: CloudSettings;
   dns: z.infer<typeof dnsSchema>;
   tls: { acmeEmail?: string; issuer: "staging" | "production" | "selfSigned" };
+  edge: EdgeSettings;
+  identity: IdentitySettings;
   /** prod: stateful resources are protected and clusters have deletion protection. */
   protect: boolean;
   /** ephemeral: everything, buckets included, can be destroyed without manual steps. */
@@ -222,11 +243,35 @@ export interface ParsedSections {
   cloud?: CloudInput;
   dns?: z.infer<typeof dnsSchema>;
   tls?: z.infer<typeof tlsSchema>;
+  edge?: z.infer<typeof edgeSchema>;
+  identity?: z.infer<typeof identitySchema>;
+}
+
+function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySchema>, identityIsSecret: boolean, problems: Problem[]): IdentitySettings {
+  const connectors = id.connectors ?? [];
+  const staticUsers = id.staticUsers ?? [];
+  if (staticUsers.length > 0 && tier && tier !== "local" && tier !== "dev") {
+    problems.push({ key: "platform:identity.staticUsers", message: `static passwords are allowed only in local and dev tiers (this is ${tier}); sign in through a connector instead` });
+  }
+  if (connectors.length === 0 && staticUsers.length === 0) {
+    problems.push({ key: "platform:identity.connectors", message: "nobody can sign in: add a connector (or staticUsers on local/dev)" });
+  }
+  const ids = new Set<string>();
+  connectors.forEach((c, i) => {
+    if (ids.has(c.id)) problems.push({ key: `platform:identity.connectors[${i}].id`, message: `duplicate connector id "${c.id}"` });
+    ids.add(c.id);
+  });
+  const holdsSecrets = staticUsers.length > 0 || connectors.some((c) => c.type !== "saml");
+  if (holdsSecrets && !identityIsSecret) {
+    problems.push({ key: "platform:identity", message: "holds client secrets or passwords in plain text; set them with pulumi config set --secret --path" });
+  }
+  return { connectors, staticUsers, sessionLifetime: id.sessionLifetime ?? "24h", emailDomains: id.emailDomains ?? ["*"] };
 }
 
 /** Applies defaults and cross-section rules. Sections that failed to parse are absent; their rules are skipped. */
-export function resolve(stack: string, s: ParsedSections, problems: Problem[]): PlatformConfig | undefined {
+export function resolve(stack: string, s: ParsedSections, problems: Problem[], secretSections: readonly string[] = []): PlatformConfig | undefined {
   const tier = s.tier;
+  const identity = s.identity ? resolveIdentity(tier, s.identity, secretSections.includes("identity"), problems) : undefined;
   if (tier && s.cloud) {
     if (tier === "local" && s.cloud.kind !== "existing") {
       problems.push({ key: "platform:tier", message: `tier local runs on an existing cluster (cloud.kind: existing); found cloud.kind "${s.cloud.kind}"` });
@@ -253,13 +298,18 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[]): 
     problems.push({ key: "platform:tls.issuer", message: `issuer ${issuer} needs DNS-01 in a DNS zone, which an existing cluster does not manage; use issuer: selfSigned` });
   }
 
-  if (!tier || !cloudSettings || !s.dns || problems.length > 0) return undefined;
+  if (!tier || !cloudSettings || !s.dns || !identity || problems.length > 0) return undefined;
   return {
     stack,
     tier,
     cloud: cloudSettings,
     dns: s.dns,
     tls: { acmeEmail: s.tls?.acmeEmail, issuer },
+    edge: {
+      gatewayService: { type: s.edge?.gatewayService?.type ?? "LoadBalancer", annotations: s.edge?.gatewayService?.annotations ?? {} },
+      dns01RecursiveNameservers: s.edge?.dns01RecursiveNameservers ?? ["8.8.8.8:53", "1.1.1.1:53"],
+    },
+    identity,
     protect: tier === "prod",
     forceDestroy: tier === "ephemeral" || tier === "local",
   };

@@ -2,6 +2,7 @@
 // stacks/Pulumi.<env>.yaml. Every object is strict: an unknown key is an error,
 // so a typo never passes silently. Tier-dependent defaults are applied later
 // (resolve.ts), so optional fields here stay optional.
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 export const tiers = ["local", "dev", "ephemeral", "prod"] as const;
@@ -126,14 +127,99 @@ export const tls = z.strictObject({
   issuer: z.enum(["staging", "production", "selfSigned"]).optional(),
 });
 
+export const edge = z.strictObject({
+  /** The ingress gateway's Service: LoadBalancer on clouds; NodePort suits kind without a load balancer. */
+  gatewayService: z
+    .strictObject({
+      type: z.enum(["LoadBalancer", "NodePort", "ClusterIP"]).optional(),
+      /** Cloud load balancer annotations, e.g. service.beta.kubernetes.io/aws-load-balancer-type. */
+      annotations: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  /** Resolvers cert-manager asks to self-check DNS-01 records (public ones, so private zones do not hide them). */
+  dns01RecursiveNameservers: z.array(z.string().regex(/^[^\s,]+:\d+$/, { message: "expected host:port such as 8.8.8.8:53" })).min(1).optional(),
+});
+
+/**
+ * A secret config value: must be stored with `pulumi config set --secret`, and is
+ * handed to components as a secret Output so it can never reach an input in plain text.
+ */
+const secretString = z
+  .string({ error: "required secret: set it with pulumi config set --secret --path '{key}' <value>" })
+  .min(1)
+  .transform((s) => pulumi.secret(s));
+
+const connectorBase = {
+  /** Stable ID; it is part of every user's Dex identity, so do not change it once users exist. */
+  id: z.string().regex(dnsLabel, { message: "expected a lowercase DNS label (a-z, 0-9, -)" }),
+  /** Shown on the login page. */
+  name: z.string().min(1),
+};
+const oauthClient = { clientId: z.string().min(1), clientSecret: secretString };
+
+export const connector = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("google"), ...connectorBase, ...oauthClient, hostedDomains: z.array(z.string()).optional() }),
+  z.strictObject({ type: z.literal("entra"), ...connectorBase, ...oauthClient, tenantId: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal("cognito"),
+    ...connectorBase,
+    ...oauthClient,
+    region: z.string().min(1),
+    userPoolId: z.string().regex(/^[a-z0-9-]+_[A-Za-z0-9]+$/, { message: "expected a Cognito user pool ID such as eu-west-1_AbC123" }),
+  }),
+  z.strictObject({
+    type: z.literal("oidc"),
+    ...connectorBase,
+    ...oauthClient,
+    issuer: z.url({ protocol: /^https$/, message: "expected an https issuer URL" }),
+    scopes: z.array(z.string()).optional(),
+    /** Some providers (Entra via generic OIDC, Cognito) omit email_verified. */
+    insecureSkipEmailVerified: z.boolean().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("github"),
+    ...connectorBase,
+    ...oauthClient,
+    /** Only members of these orgs (optionally these teams) may sign in. */
+    orgs: z.array(z.strictObject({ name: z.string().min(1), teams: z.array(z.string()).optional() })).min(1),
+  }),
+  z.strictObject({
+    type: z.literal("saml"),
+    ...connectorBase,
+    ssoURL: z.url({ protocol: /^https$/, message: "expected the IdP's https SSO URL" }),
+    /** The IdP's signing certificate (PEM). Public, not a secret. */
+    caPem: z.string().includes("BEGIN CERTIFICATE", { message: "expected a PEM certificate" }),
+    usernameAttr: z.string().default("name"),
+    emailAttr: z.string().default("email"),
+    groupsAttr: z.string().optional(),
+    entityIssuer: z.string().optional(),
+  }),
+]);
+export type ConnectorInput = z.infer<typeof connector>;
+
+export const identity = z.strictObject({
+  /** Upstream identity providers users sign in with. */
+  connectors: z.array(connector).optional(),
+  /** Local accounts in Dex's password database: local and dev tiers only. */
+  staticUsers: z
+    .array(z.strictObject({ email: z.email({ message: "expected an email address" }), username: z.string().min(1), password: secretString }))
+    .optional(),
+  /** Sign-in lifetime: the oauth2-proxy cookie and Dex's refresh tokens expire together. */
+  sessionLifetime: z.string().regex(/^\d+h$/, { message: "expected hours such as 24h" }).optional(),
+  /** Only these email domains may use the platform; default: any user the connectors accept. */
+  emailDomains: z.array(z.string().min(1)).optional(),
+});
+
 /** Top-level config keys in the `platform` namespace and the schema of each. */
 export const sections = {
   tier: z.enum(tiers),
   cloud,
   dns,
   tls: tls.optional(),
+  edge: edge.optional(),
+  identity,
 } as const;
 export type SectionName = keyof typeof sections;
-export const requiredSections: readonly SectionName[] = ["tier", "cloud", "dns"];
+export const requiredSections: readonly SectionName[] = ["tier", "cloud", "dns", "identity"];
 /** Sections that contain secret fields (see secretString); only these may be stored with --secret. */
-export const sectionsWithSecrets: readonly SectionName[] = [];
+export const sectionsWithSecrets: readonly SectionName[] = ["identity"];

@@ -1,0 +1,27 @@
+// Istio custom resources we create: Gateway, VirtualService, PeerAuthentication,
+// AuthorizationPolicy, RequestAuthentication (all at the v1 API).
+import type * as pulumi from "@pulumi/pulumi";
+import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
+import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
+import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication";
+import type { IRequestAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication";
+import { customResource, type Metadata } from "./custom-resource";
+
+type Namespaced = Metadata & { namespace: string };
+type Spec<T extends { spec?: unknown }> = NonNullable<T["spec"]>;
+
+export const gateway = (m: Namespaced, spec: Spec<IGateway>, opts: pulumi.CustomResourceOptions) =>
+  customResource("networking.istio.io/v1", "Gateway", m, spec, opts);
+
+export const virtualService = (m: Namespaced, spec: Spec<IVirtualService>, opts: pulumi.CustomResourceOptions) =>
+  customResource("networking.istio.io/v1", "VirtualService", m, spec, opts);
+
+export const peerAuthentication = (m: Namespaced, spec: Spec<IPeerAuthentication>, opts: pulumi.CustomResourceOptions) =>
+  customResource("security.istio.io/v1", "PeerAuthentication", m, spec, opts);
+
+export const authorizationPolicy = (m: Namespaced, spec: Spec<IAuthorizationPolicy>, opts: pulumi.CustomResourceOptions) =>
+  customResource("security.istio.io/v1", "AuthorizationPolicy", m, spec, opts);
+
+export const requestAuthentication = (m: Namespaced, spec: Spec<IRequestAuthentication>, opts: pulumi.CustomResourceOptions) =>
+  customResource("security.istio.io/v1", "RequestAuthentication", m, spec, opts);

@@ -1,0 +1,65 @@
+// Single sign-on at the gateway, wired as Kubeflow 26.03 does it:
+//  1. CUSTOM: requests without an Authorization header go to oauth2-proxy (ext_authz),
+//     which redirects to Dex or returns the session's ID token as a bearer token;
+//  2. RequestAuthentication: the gateway verifies that token against Dex and maps
+//     email -> kubeflow-userid, groups -> kubeflow-groups;
+//  3. DENY: anything still without a verified principal is refused.
+// Dex's own host and oauth2-proxy's /oauth2/ paths are exempt, or nobody could log in.
+import * as pulumi from "@pulumi/pulumi";
+import { authorizationPolicy, requestAuthentication } from "../crds/istio";
+import { ingressGatewaySelector, istioNamespace } from "../edge/istio";
+import { dexService } from "./dex";
+
+export interface GatewayAuthArgs {
+  domain: string;
+  dexIssuer: string;
+  extAuthzProvider: string;
+  istioControlPlane: pulumi.Resource;
+}
+
+export class GatewayAuth extends pulumi.ComponentResource {
+  constructor(name: string, args: GatewayAuthArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:identity:GatewayAuth", name, {}, opts);
+    const after = { parent: this, dependsOn: [args.istioControlPlane] };
+    const dexHost = `dex.${args.domain}`;
+    const exempt = { notHosts: [dexHost, `${dexHost}:*`], notPaths: ["/oauth2/*"] };
+    const selector = { matchLabels: ingressGatewaySelector };
+
+    authorizationPolicy(
+      { name: "ingressgateway-oauth2-proxy", namespace: istioNamespace },
+      {
+        selector,
+        action: "CUSTOM",
+        provider: { name: args.extAuthzProvider },
+        rules: [{ to: [{ operation: exempt }], when: [{ key: "request.headers[authorization]", notValues: ["*"] }] }],
+      },
+      after,
+    );
+    requestAuthentication(
+      { name: "dex-jwt", namespace: istioNamespace },
+      {
+        selector,
+        jwtRules: [
+          {
+            issuer: args.dexIssuer,
+            // In-cluster: istiod fetches keys without going through the public gateway.
+            jwksUri: `${dexService}/keys`,
+            forwardOriginalToken: true,
+            fromHeaders: [{ name: "Authorization", prefix: "Bearer " }],
+            outputClaimToHeaders: [
+              { header: "kubeflow-userid", claim: "email" },
+              { header: "kubeflow-groups", claim: "groups" },
+            ],
+          },
+        ],
+      },
+      after,
+    );
+    authorizationPolicy(
+      { name: "ingressgateway-require-jwt", namespace: istioNamespace },
+      { selector, action: "DENY", rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: exempt }] }] },
+      after,
+    );
+    this.registerOutputs({});
+  }
+}
