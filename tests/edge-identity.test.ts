@@ -2,14 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Plan, PlannedResource } from "../tools/mock-runtime";
-import { planStack } from "../tools/plan-stack";
-import { ofType } from "./helpers";
+import { cachedPlan, ofType } from "./helpers";
 
-const plans = new Map<string, Plan>();
-async function plan(name: string): Promise<Plan> {
-  if (!plans.has(name)) plans.set(name, (await planStack(name)).plan);
-  return plans.get(name)!;
-}
+const plan = cachedPlan;
 /** Custom resources register under their own type token, kubernetes:<group>/<version>:<Kind>. */
 const customResources = (p: Plan) => p.resources.filter((r) => /^kubernetes:(cert-manager\.io|[a-z]+\.istio\.io)\/v1:/.test(r.type));
 const crs = (p: Plan, kind: string) => customResources(p).filter((r) => r.inputs.kind === kind);

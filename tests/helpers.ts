@@ -4,7 +4,15 @@ import type { Cloud } from "../components/cloud/cloud";
 import { validateConfig } from "../infra/config/load";
 import type { PlatformConfig } from "../infra/config/resolve";
 import { runUnderMocks, type Plan, type PlannedResource } from "../tools/mock-runtime";
+import { planStack } from "../tools/plan-stack";
 import { projectName, readStackFile } from "../tools/stack-file";
+
+const plans = new Map<string, Plan>();
+/** The plan of a committed stack, computed once per test file. */
+export async function cachedPlan(name: string): Promise<Plan> {
+  if (!plans.has(name)) plans.set(name, (await planStack(name)).plan);
+  return plans.get(name)!;
+}
 
 export function ofType(plan: Plan, type: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type);

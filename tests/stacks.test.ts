@@ -3,20 +3,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { generatedSecretMock, type Plan } from "../tools/mock-runtime";
-import { planStack } from "../tools/plan-stack";
+import { generatedSecretMock } from "../tools/mock-runtime";
 import { repoRoot, secretPlaceholder } from "../tools/stack-file";
-import { ofType, strings } from "./helpers";
+import { cachedPlan, ofType, strings } from "./helpers";
 
 const stackNames = readdirSync(join(repoRoot, "stacks"))
   .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
   .filter((s): s is string => s !== undefined);
 
-const plans = new Map<string, Plan>();
-async function plan(name: string): Promise<Plan> {
-  if (!plans.has(name)) plans.set(name, (await planStack(name)).plan);
-  return plans.get(name)!;
-}
+const plan = cachedPlan;
 
 test("the committed stacks are the documented set", () => {
   for (const s of ["local", "gke-dev", "eks-dev", "prod", "ephemeral"]) assert.ok(stackNames.includes(s), s);

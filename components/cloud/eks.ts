@@ -15,8 +15,8 @@ import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAcco
 import { EksNetwork } from "./eks-network";
 import { execKubeconfig } from "./kubeconfig";
 import { physicalName } from "./names";
+import { taintEffect } from "./taints";
 
-const taintEffect = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
 const controlPlaneLogs = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
 export function partitionOf(region: string): string {

@@ -8,10 +8,10 @@ import type { GkeSettings, NodePool, PlatformConfig } from "../../infra/config/r
 import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 import { execKubeconfig } from "./kubeconfig";
 import { gcpAccountId, physicalName } from "./names";
+import { taintEffect } from "./taints";
 
 const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 const requiredApis = ["compute.googleapis.com", "container.googleapis.com", "dns.googleapis.com", "iam.googleapis.com"];
-const taintEffect = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
 
 export interface GkeClusterArgs {
   config: PlatformConfig;
