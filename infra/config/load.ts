@@ -35,12 +35,9 @@ function valueAt(root: unknown, path: PropertyKey[]): { found: boolean; value?: 
   return { found: true, value: cur };
 }
 
+/** platform:cloud + ["nodePools", 1, "min"] -> platform:cloud.nodePools[1].min */
 function keyPath(section: string, path: PropertyKey[]): string {
-  let key = `${namespace}:${section}`;
-  path.forEach((p, i) => {
-    key += typeof p === "number" ? `[${p}]` : i === 0 && section === "" ? String(p) : `.${String(p)}`;
-  });
-  return key;
+  return path.reduce<string>((key, p) => key + (typeof p === "number" ? `[${p}]` : `.${String(p)}`), `${namespace}:${section}`);
 }
 
 /** Turns zod issues into problems with the full key path, the expectation, and what was found. */
