@@ -56,7 +56,7 @@ export async function platform(): Promise<Record<string, unknown>> {
     { extAuthz: { name: extAuthzProvider, ...oauth2ProxyService }, gatewayService: config.edge.gatewayService, replicas },
     k8s,
   );
-  const gateway = new PlatformGateway(
+  new PlatformGateway(
     "gateway",
     { domain, issuerName: certManager.issuerName, issuer: certManager.issuer, istioNamespace: istio.namespace, istioControlPlane: istio.controlPlane },
     k8s,
@@ -76,7 +76,7 @@ export async function platform(): Promise<Record<string, unknown>> {
       staticUsers: config.identity.staticUsers,
       clients,
       sessionLifetime: config.identity.sessionLifetime,
-      gateway: gateway.gateway,
+      istioControlPlane: istio.controlPlane,
       replicas,
     },
     k8s,
@@ -89,7 +89,7 @@ export async function platform(): Promise<Record<string, unknown>> {
       clientSecret: dex.clientSecrets[oauth2ProxyClientId],
       sessionLifetime: config.identity.sessionLifetime,
       emailDomains: config.identity.emailDomains,
-      gateway: gateway.gateway,
+      istioControlPlane: istio.controlPlane,
       replicas,
     },
     k8s,

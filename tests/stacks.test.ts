@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { criticalPath } from "../tools/critical-path";
 import { generatedSecretMock } from "../tools/mock-runtime";
 import { repoRoot, secretPlaceholder } from "../tools/stack-file";
 import { cachedPlan, ofType, strings } from "./helpers";
@@ -43,6 +44,21 @@ for (const name of stackNames) {
     }
   });
 
+  test(`stack ${name}: every resource uses an explicit provider (no default provider on ambient credentials)`, async () => {
+    const p = await plan(name);
+    const defaults = p.resources.filter((r) => r.type.startsWith("pulumi:providers:") && r.name.startsWith("default"));
+    assert.deepEqual(defaults.map((r) => r.urn), []);
+  });
+
+  test(`stack ${name}: the deploy's critical path is a real dependency chain`, async () => {
+    const p = await plan(name);
+    const chain = criticalPath(p);
+    assert.ok(chain.length >= 3);
+    for (let i = 1; i < chain.length; i++) {
+      assert.ok(chain[i].dependsOn.includes(chain[i - 1].urn), `${chain[i].urn} does not wait for ${chain[i - 1].urn}`);
+    }
+  });
+
   test(`stack ${name}: resources of one cloud only`, async () => {
     const p = await plan(name);
     const clouds = new Set(p.resources.map((r) => /^(gcp|aws):|^pulumi:providers:(gcp|aws)$/.exec(r.type)).filter(Boolean).map((m) => m![1] ?? m![2]));
@@ -65,6 +81,14 @@ test("prod (GKE): private nodes, shielded nodes, workload identity on every pool
     assert.equal(nc.workloadMetadataConfig.mode, "GKE_METADATA", pool.name);
     assert.equal(nc.shieldedInstanceConfig.enableSecureBoot, true, pool.name);
     assert.equal(nc.spot, false, `${pool.name}: prod pools are on-demand`);
+  }
+});
+
+test("deploy depth (longest dependency chain) stays at its measured value", async () => {
+  // Measured depths; a rise means something now waits for more than it needs.
+  const depths = { local: 7, "gke-dev": 11, "eks-dev": 13, prod: 11, ephemeral: 11 };
+  for (const [name, depth] of Object.entries(depths)) {
+    assert.ok(criticalPath(await plan(name)).length <= depth, `${name} deploy depth grew beyond ${depth}`);
   }
 });
 

@@ -151,12 +151,15 @@ export async function runUnderMocks(o: RunOptions): Promise<RunResult> {
     register(req, (err, resp: any) => {
       if (!err && resp) {
         const parent: string = req.getParent();
+        // A provider reference is "<urn>::<id>"; the resource waits for its provider like for any dependency.
+        const providerRef: string = req.getProvider?.() ?? "";
+        const provider = providerRef ? [providerRef.slice(0, providerRef.lastIndexOf("::"))] : [];
         records.push({
           urn: engineUrn(resp.getUrn(), req.getType(), req.getName(), parent),
           type: req.getType(),
           name: req.getName(),
           parent: engineUrns.get(parent) ?? null,
-          dependsOn: [...new Set<string>(req.getDependenciesList())].map((u) => engineUrns.get(u) ?? u),
+          dependsOn: [...new Set<string>([...provider, ...req.getDependenciesList()])].map((u) => engineUrns.get(u) ?? u),
           inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
         });
       }

@@ -6,6 +6,7 @@
 // README, "Plan format"). Exit 0 on success; 1 on invalid configuration (the
 // problems on stderr, no stack trace); 2 on usage errors or program bugs.
 import { ConfigError } from "../infra/config/load";
+import { criticalPath } from "./critical-path";
 import type { Plan, PlannedResource } from "./mock-runtime";
 import { loadedCloudSdks, planStack } from "./plan-stack";
 
@@ -59,6 +60,8 @@ export function renderTree(plan: Plan): string {
   const counts = new Map<string, number>();
   for (const r of plan.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const components = plan.resources.filter((r) => r.type.startsWith("mlops:")).length;
+  const chain = criticalPath(plan);
+  lines.push("", `Deploy depth: ${chain.length} resources in the longest dependency chain:`, `  ${chain.map((r) => r.name).join(" -> ")}`);
   lines.push("", `${plan.resources.length} resources (${components} platform components) in stack ${plan.stack}:`);
   for (const [type, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
     lines.push(`  ${String(n).padStart(4)}  ${type}`);

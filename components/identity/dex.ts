@@ -30,7 +30,8 @@ export interface DexArgs {
   clients: DexClient[];
   /** Refresh tokens live as long as the SSO session. */
   sessionLifetime: string;
-  gateway: pulumi.Resource;
+  /** Istio resources wait for istiod (CRDs and validating webhook), not for the Gateway they name. */
+  istioControlPlane: pulumi.Resource;
   replicas: number;
 }
 
@@ -149,7 +150,7 @@ export class Dex extends pulumi.ComponentResource {
         gateways: [gatewayRef],
         http: [{ route: [{ destination: { host: `dex.${dexNamespace}.svc.cluster.local`, port: { number: 5556 } } }] }],
       },
-      { parent: this, dependsOn: [args.gateway, ns] },
+      { parent: this, dependsOn: [args.istioControlPlane, ns] },
     );
     this.registerOutputs({ issuer: this.issuer });
   }

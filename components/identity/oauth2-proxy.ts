@@ -19,7 +19,8 @@ export interface OAuth2ProxyArgs {
   clientSecret: pulumi.Output<string>;
   sessionLifetime: string;
   emailDomains: string[];
-  gateway: pulumi.Resource;
+  /** Istio resources wait for istiod (CRDs and validating webhook), not for the Gateway they name. */
+  istioControlPlane: pulumi.Resource;
   replicas: number;
 }
 
@@ -92,13 +93,13 @@ export class OAuth2Proxy extends pulumi.ComponentResource {
         gateways: [gatewayRef],
         http: [{ match: [{ uri: { prefix: "/oauth2/" } }], route: [{ destination: { host: oauth2ProxyService.service, port: { number: oauth2ProxyService.port } } }] }],
       },
-      { parent: this, dependsOn: [args.gateway, ns] },
+      { parent: this, dependsOn: [args.istioControlPlane, ns] },
     );
     // Under the mesh's default-deny, oauth2-proxy accepts ext_authz checks and sign-in traffic from the gateway only.
     authorizationPolicy(
       { name: "allow-from-ingressgateway", namespace: oauth2ProxyNamespace },
       { action: "ALLOW", rules: [{ from: [{ source: { principals: [ingressGatewayPrincipal] } }] }] },
-      { parent: this, dependsOn: [args.gateway, ns] },
+      { parent: this, dependsOn: [args.istioControlPlane, ns] },
     );
     this.registerOutputs({ signInUrl: this.signInUrl });
   }
