@@ -6,7 +6,7 @@ import { one, planVariant } from "./helpers";
 test("existing: adopts the kubeconfig context and creates no cloud resources", async () => {
   const { plan, outputs } = await planStack("local");
   const provider = one(plan, "pulumi:providers:kubernetes", "existing").inputs as any;
-  assert.equal(provider.context, "kind-mlops");
+  assert.equal(provider.context, "k3d-mlops");
   assert.ok(plan.resources.every((r) => !/^(gcp|aws):|^pulumi:providers:(gcp|aws)$/.test(r.type)));
   assert.equal(outputs.kubeconfig, undefined, "a user's own kubeconfig is not re-exported");
 });
