@@ -1,16 +1,12 @@
 // Every committed stack plans offline, and its plan obeys the platform's policies.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { criticalPath } from "../tools/critical-path";
 import { generatedSecretMock } from "../tools/mock-runtime";
-import { repoRoot, secretPlaceholder } from "../tools/stack-file";
+import { committedStacks, secretPlaceholder } from "../tools/stack-file";
 import { cachedPlan, ofType, strings } from "./helpers";
 
-const stackNames = readdirSync(join(repoRoot, "stacks"))
-  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-  .filter((s): s is string => s !== undefined);
+const stackNames = committedStacks();
 
 const plan = cachedPlan;
 

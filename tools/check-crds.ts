@@ -100,8 +100,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const { planStack } = await import("./plan-stack");
-  const { repoRoot } = await import("./stack-file");
-  const names = stacks.length > 0 ? stacks : readdirSync(join(repoRoot, "stacks")).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
+  const { committedStacks } = await import("./stack-file");
+  const names = stacks.length > 0 ? stacks : committedStacks();
   const schemas = loadCrdSchemas(dir);
   let checked = 0;
   let count = 0;

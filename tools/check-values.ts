@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isScalar as isYamlScalar, parseDocument, type Node } from "yaml";
 import type { Plan } from "./mock-runtime";
-import { repoRoot } from "./stack-file";
+import { committedStacks } from "./stack-file";
 
 export interface Problem {
   chart: string;
@@ -289,13 +289,6 @@ export function formatProblem(p: Problem): string {
   return `${p.stack}  ${p.chart}@${p.version}  ${p.path ? `${p.path}: ` : ""}${p.message}`;
 }
 
-function allStacks(): string[] {
-  return readdirSync(join(repoRoot, "stacks"))
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
-}
-
 async function main(args: string[]): Promise<number> {
   const [defaultsDir, ...refs] = args;
   if (!defaultsDir || defaultsDir.startsWith("-") || !existsSync(defaultsDir) || !statSync(defaultsDir).isDirectory()) {
@@ -305,7 +298,7 @@ async function main(args: string[]): Promise<number> {
   }
   // Loaded here so that importing the library does not load the Pulumi program.
   const { planStack } = require("./plan-stack") as typeof import("./plan-stack");
-  const stacks = refs.length > 0 ? refs : allStacks();
+  const stacks = refs.length > 0 ? refs : committedStacks();
   let charts = 0;
   let problems = 0;
   let failed = false;

@@ -1,7 +1,7 @@
 // Reads stacks/Pulumi.<stack>.yaml into the flat config map the Pulumi runtime
 // uses. Secure values cannot be decrypted offline, so they become obvious
 // placeholders and their keys are marked secret, as Pulumi would mark them.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
 
@@ -52,6 +52,13 @@ function replaceSecure(value: unknown, path: string): { value: unknown; secret: 
     return { value: out, secret };
   }
   return { value, secret: false };
+}
+
+/** Names of the committed stacks: stacks/Pulumi.<name>.yaml, sorted. */
+export function committedStacks(): string[] {
+  return readdirSync(join(repoRoot, "stacks"))
+    .flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? [])
+    .sort();
 }
 
 export function readStackFile(ref: string): StackFile {
