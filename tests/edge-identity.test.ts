@@ -85,6 +85,11 @@ test("cert-manager and external-dns service accounts are bound to exactly themse
     const cond = role.assumeRolePolicy.Statement[0].Condition.StringEquals;
     assert.deepEqual(Object.values(cond).sort(), [`system:serviceaccount:${sa}:${sa}`, "sts.amazonaws.com"].sort());
   }
+  const dnsReaders = ofType(gke, "gcp:projects/iAMMember:IAMMember").filter((r) => (r.inputs as any).role === "roles/dns.reader").map((r) => r.name);
+  assert.deepEqual(dnsReaders, ["external-dns-dns-reader"], "only external-dns needs to discover zones");
+  const discovery = (sa: string) => (ofType(eks, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === sa)!.inputs as any).policy.Statement[2].Action;
+  assert.deepEqual(discovery("cert-manager"), ["route53:ListHostedZonesByName"]);
+  assert.deepEqual(discovery("external-dns"), ["route53:ListHostedZonesByName", "route53:ListHostedZones", "route53:ListTagsForResources"]);
   const cm = chart(gke, "cert-manager").inputs as any;
   assert.deepEqual(cm.values.serviceAccount.annotations, { "iam.gke.io/gcp-service-account": "ml-gke-dev-cert-manager@mock-project.iam.gserviceaccount.com" });
   assert.equal(cm.values.dns01RecursiveNameserversOnly, true);

@@ -17,8 +17,11 @@ export interface ServiceAccountRef {
  * grant into the narrowest role or policy it has for it.
  */
 export type Grant =
-  /** Manage records in the platform's DNS zone (DNS-01 challenges, external-dns). */
-  | { kind: "dnsRecords" }
+  /**
+   * Manage records in the platform's DNS zone (DNS-01 challenges, external-dns).
+   * discoverZones: also list the account's zones, which external-dns needs and cert-manager does not.
+   */
+  | { kind: "dnsRecords"; discoverZones?: boolean }
   /** Read, or read and write, the objects of one bucket. */
   | { kind: "objectStore"; store: ObjectStore; access: "read" | "readWrite" };
 

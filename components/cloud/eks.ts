@@ -274,7 +274,11 @@ export function grantStatements(grant: Grant, partition: string, hostedZoneId: s
         },
         { Effect: "Allow", Action: ["route53:GetChange"], Resource: [`arn:${partition}:route53:::change/*`] },
         // Zone lookup by name (cert-manager) and listing (external-dns) cannot be scoped to one zone.
-        { Effect: "Allow", Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:ListTagsForResources"], Resource: ["*"] },
+        {
+          Effect: "Allow",
+          Action: grant.discoverZones ? ["route53:ListHostedZonesByName", "route53:ListHostedZones", "route53:ListTagsForResources"] : ["route53:ListHostedZonesByName"],
+          Resource: ["*"],
+        },
       ];
     }
     case "objectStore": {

@@ -258,13 +258,15 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource implements Wor
     args.grants.forEach((g, i) => {
       switch (g.kind) {
         case "dnsRecords":
-          // Write access to the platform's zone only; zone discovery (external-dns) needs read on the project.
+          // Write access to the platform's zone only; zone discovery needs read on the zone's project.
           new gcp.dns.DnsManagedZoneIamMember(
             `${name}-dns-zone`,
             { project: args.zone.project, managedZone: args.zone.name, role: "roles/dns.admin", member: gsa.member },
             { parent: this },
           );
-          new gcp.projects.IAMMember(`${name}-dns-reader`, { project: args.zone.project, role: "roles/dns.reader", member: gsa.member }, { parent: this });
+          if (g.discoverZones) {
+            new gcp.projects.IAMMember(`${name}-dns-reader`, { project: args.zone.project, role: "roles/dns.reader", member: gsa.member }, { parent: this });
+          }
           break;
         case "objectStore":
           new gcp.storage.BucketIAMMember(

@@ -27,7 +27,7 @@ export class ExternalDns extends pulumi.ComponentResource {
     if (!provider) throw new Error("external-dns needs a cloud DNS provider; it is not installed on existing clusters");
     const ns = "external-dns";
     const nsResource = namespace(ns, false, { parent: this });
-    const identity = args.cloud.workloadIdentity("external-dns", { namespace: ns, name: "external-dns" }, [{ kind: "dnsRecords" }], { parent: this });
+    const identity = args.cloud.workloadIdentity("external-dns", { namespace: ns, name: "external-dns" }, [{ kind: "dnsRecords", discoverZones: true }], { parent: this });
     this.identityPrincipal = identity.principal;
 
     helmChart(
