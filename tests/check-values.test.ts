@@ -103,8 +103,10 @@ test("a scalar outside the schema's enum is reported; other scalar type differen
   assert.deepEqual(paths({ logLevel: "[secret]" }), []);
 });
 
+const noOptions = { protect: false, ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [], deletedWith: null };
+
 test("checkPlan checks only Helm chart resources and attributes problems to the plan's stack", () => {
-  const resource = (type: string, name: string, inputs: Record<string, unknown>) => ({ urn: `urn:${name}`, type, name, parent: null, dependsOn: [], inputs });
+  const resource = (type: string, name: string, inputs: Record<string, unknown>) => ({ urn: `urn:${name}`, type, name, parent: null, dependsOn: [], inputs, options: noOptions });
   const plan: Plan = {
     stack: "synthetic",
     resources: [

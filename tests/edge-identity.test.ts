@@ -91,7 +91,7 @@ test("cert-manager and external-dns service accounts are bound to exactly themse
   assert.deepEqual(discovery("cert-manager"), ["route53:ListHostedZonesByName"]);
   assert.deepEqual(discovery("external-dns"), ["route53:ListHostedZonesByName", "route53:ListHostedZones", "route53:ListTagsForResources"]);
   const cm = chart(gke, "cert-manager").inputs as any;
-  assert.deepEqual(cm.values.serviceAccount.annotations, { "iam.gke.io/gcp-service-account": "ml-gke-dev-cert-manager@mock-project.iam.gserviceaccount.com" });
+  assert.deepEqual(cm.values.serviceAccount.annotations, { "iam.gke.io/gcp-service-account": "ml-gke-dev-cert-manager@acme-ml-dev.iam.gserviceaccount.com" });
   assert.equal(cm.values.dns01RecursiveNameserversOnly, true);
   assert.deepEqual(cm.values.crds, { enabled: true, keep: true });
 });

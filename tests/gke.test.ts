@@ -28,14 +28,14 @@ test("GKE: node pools from config, hardened, with a least-privilege node service
     const nc = (p.inputs as any).nodeConfig;
     assert.equal(nc.workloadMetadataConfig.mode, "GKE_METADATA", p.name);
     assert.deepEqual(nc.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true });
-    assert.equal(nc.serviceAccount, `${nodeSa.accountId}@mock-project.iam.gserviceaccount.com`);
+    assert.equal(nc.serviceAccount, `${nodeSa.accountId}@acme-ml-dev.iam.gserviceaccount.com`);
   }
   const gpu = pools[2].inputs as any;
   assert.deepEqual(gpu.nodeConfig.guestAccelerators[0].type, "nvidia-l4");
   assert.deepEqual(gpu.nodeConfig.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
   assert.equal(gpu.nodeConfig.spot, true);
   assert.deepEqual(gpu.autoscaling, { totalMinNodeCount: 0, totalMaxNodeCount: 2, locationPolicy: "ANY" });
-  const nodeMember = `serviceAccount:${nodeSa.accountId}@mock-project.iam.gserviceaccount.com`;
+  const nodeMember = `serviceAccount:${nodeSa.accountId}@acme-ml-dev.iam.gserviceaccount.com`;
   const roles = ofType(plan, "gcp:projects/iAMMember:IAMMember")
     .filter((m) => (m.inputs as any).member === nodeMember)
     .map((m) => (m.inputs as any).role);
@@ -62,7 +62,7 @@ test("GKE workload identity: GSA bound to exactly one KSA, with the granted role
   assert.equal(binding[0].member, "serviceAccount:acme-ml-dev.svc.id.goog[cert-manager/cert-manager]");
   const zoneGrant = one(plan, "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", "cert-manager-dns-zone").inputs as any;
   assert.deepEqual([zoneGrant.managedZone, zoneGrant.role, zoneGrant.project], ["acme-example", "roles/dns.admin", "acme-ml-dev"]);
-  assert.equal(zoneGrant.member, "serviceAccount:ml-gke-dev-cert-manager@mock-project.iam.gserviceaccount.com");
+  assert.equal(zoneGrant.member, "serviceAccount:ml-gke-dev-cert-manager@acme-ml-dev.iam.gserviceaccount.com");
 });
 
 test("GKE bucket: uniform access, public access prevented, force-destroy only where destroyable", async () => {

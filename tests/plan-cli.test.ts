@@ -29,7 +29,12 @@ test("--json prints exactly one object in the documented format", () => {
   const doc = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(doc), ["stack", "resources"]);
   assert.equal(doc.stack, "local");
-  for (const res of doc.resources) assert.deepEqual(Object.keys(res), ["urn", "type", "name", "parent", "dependsOn", "inputs"]);
+  for (const res of doc.resources) {
+    assert.deepEqual(Object.keys(res), ["urn", "type", "name", "parent", "dependsOn", "inputs", "options"]);
+    assert.deepEqual(Object.keys(res.options), ["protect", "ignoreChanges", "deleteBeforeReplace", "retainOnDelete", "replaceOnChanges", "deletedWith"]);
+    assert.equal(typeof res.options.protect, "boolean");
+    assert.ok(Array.isArray(res.options.ignoreChanges) && Array.isArray(res.options.replaceOnChanges));
+  }
   assert.equal(doc.resources[0].parent, null);
 });
 

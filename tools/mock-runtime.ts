@@ -4,6 +4,17 @@
 // inputs with every secret replaced by "[secret]". No cloud, CLI or credentials.
 import * as pulumi from "@pulumi/pulumi";
 
+/** Lifecycle options as the engine receives them (README, "Plan format"). */
+export interface PlannedOptions {
+  protect: boolean;
+  ignoreChanges: string[];
+  deleteBeforeReplace: boolean;
+  retainOnDelete: boolean;
+  replaceOnChanges: string[];
+  /** URN of the resource whose deletion deletes this one, or null. */
+  deletedWith: string | null;
+}
+
 export interface PlannedResource {
   urn: string;
   type: string;
@@ -11,6 +22,7 @@ export interface PlannedResource {
   parent: string | null;
   dependsOn: string[];
   inputs: Record<string, unknown>;
+  options: PlannedOptions;
 }
 
 export interface Plan {
@@ -51,7 +63,7 @@ const account = "123456789012";
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 /** Plausible outputs for the few resources whose outputs other resources read. */
-function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
+function mockState(args: pulumi.runtime.MockResourceArgs, region: string, project: string): Record<string, unknown> {
   const i = args.inputs as Record<string, any>;
   const name = i.name ?? args.name;
   const state: Record<string, unknown> = { ...i, name };
@@ -64,8 +76,8 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
       Object.assign(state, { endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: b64("mock-ca") } });
       break;
     case "gcp:serviceaccount/account:Account": {
-      const email = `${i.accountId}@mock-project.iam.gserviceaccount.com`;
-      Object.assign(state, { email, member: `serviceAccount:${email}`, name: `projects/mock-project/serviceAccounts/${email}` });
+      const email = `${i.accountId}@${i.project ?? project}.iam.gserviceaccount.com`;
+      Object.assign(state, { email, member: `serviceAccount:${email}`, name: `projects/${i.project ?? project}/serviceAccounts/${email}` });
       break;
     }
     case "aws:eks/cluster:Cluster":
@@ -113,13 +125,16 @@ export interface RunResult {
 
 /** Runs `program` under mocks and returns what it would create. Throws what the program throws. */
 export async function runUnderMocks(o: RunOptions): Promise<RunResult> {
+  // Outputs that echo the stack's own settings (its AWS region, its GCP project), read from its providers.
   let awsRegion = "us-mock-1";
+  let gcpProject = "unknown-project";
   pulumi.runtime.setAllConfig(o.config, o.secretKeys);
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         if (args.type === "pulumi:providers:aws" && args.inputs.region) awsRegion = args.inputs.region;
-        return { id: `${args.name}-id`, state: mockState(args, awsRegion) };
+        if (args.type === "pulumi:providers:gcp" && args.inputs.project) gcpProject = args.inputs.project;
+        return { id: `${args.name}-id`, state: mockState(args, awsRegion, gcpProject) };
       },
       call(args) {
         return args.inputs;
@@ -161,6 +176,14 @@ export async function runUnderMocks(o: RunOptions): Promise<RunResult> {
           parent: engineUrns.get(parent) ?? null,
           dependsOn: [...new Set<string>([...provider, ...req.getDependenciesList()])].map((u) => engineUrns.get(u) ?? u),
           inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          options: {
+            protect: req.getProtect(),
+            ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            retainOnDelete: req.getRetainondelete(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            deletedWith: req.getDeletedwith() ? (engineUrns.get(req.getDeletedwith()) ?? req.getDeletedwith()) : null,
+          },
         });
       }
       cb(err, resp);
