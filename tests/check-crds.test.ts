@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { checkPlan, loadCrdSchemas } from "../tools/check-crds";
-import type { Plan } from "../tools/mock-runtime";
+import { noOptions, type Plan } from "../tools/mock-runtime";
 
 const schemas = loadCrdSchemas(join(__dirname, "fixtures/crds"));
 
@@ -10,8 +10,8 @@ function widget(spec: unknown, version = "v1"): Plan {
   return {
     stack: "t",
     resources: [
-      { urn: "urn:w", type: `kubernetes:example.com/${version}:Widget`, name: "w", parent: null, dependsOn: [], inputs: { apiVersion: `example.com/${version}`, kind: "Widget", metadata: { name: "w" }, spec } },
-      { urn: "urn:other", type: "kubernetes:core/v1:ConfigMap", name: "c", parent: null, dependsOn: [], inputs: { data: { any: "thing" } } },
+      { urn: "urn:w", type: `kubernetes:example.com/${version}:Widget`, name: "w", parent: null, dependsOn: [], inputs: { apiVersion: `example.com/${version}`, kind: "Widget", metadata: { name: "w" }, spec }, options: noOptions },
+      { urn: "urn:other", type: "kubernetes:core/v1:ConfigMap", name: "c", parent: null, dependsOn: [], inputs: { data: { any: "thing" } }, options: noOptions },
     ],
   };
 }

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { Plan } from "../tools/mock-runtime";
+import { noOptions, type Plan } from "../tools/mock-runtime";
 import { checkChartValues, checkPlan } from "../tools/check-values";
 import { repoRoot } from "../tools/stack-file";
 
@@ -102,8 +102,6 @@ test("a scalar outside the schema's enum is reported; other scalar type differen
   assert.deepEqual(paths({ logLevel: "debug", replicaCount: "3", image: { pullPolicy: "IfNotPresent", tag: "[secret]" } }), []);
   assert.deepEqual(paths({ logLevel: "[secret]" }), []);
 });
-
-const noOptions = { protect: false, ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [], deletedWith: null };
 
 test("checkPlan checks only Helm chart resources and attributes problems to the plan's stack", () => {
   const resource = (type: string, name: string, inputs: Record<string, unknown>) => ({ urn: `urn:${name}`, type, name, parent: null, dependsOn: [], inputs, options: noOptions });

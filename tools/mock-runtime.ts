@@ -15,6 +15,9 @@ export interface PlannedOptions {
   deletedWith: string | null;
 }
 
+/** The options of a resource registered with none set. */
+export const noOptions: PlannedOptions = { protect: false, ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [], deletedWith: null };
+
 export interface PlannedResource {
   urn: string;
   type: string;
