@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Plan } from "../tools/mock-runtime";
-import { one, planVariant } from "./helpers";
+import { ofType, one, planVariant } from "./helpers";
 
 const gkeStacks = ["gke-dev", "prod", "ephemeral"];
 
@@ -22,4 +22,26 @@ test("GKE cluster: the removed default pool's nodeConfig and initialNodeCount ar
       assert.ok(cluster.options.ignoreChanges.includes(path), `${stack}: cluster must ignore ${path}`);
     }
   }
+});
+
+test("GKE node pools: provider-generated unique names, initial size per zone, later size changes ignored", async () => {
+  for (const stack of gkeStacks) {
+    const plan = await cloudPlan(stack);
+    const cluster = one(plan, "gcp:container/cluster:Cluster", "cluster").inputs as any;
+    // Zonal clusters have their one zone; regional ones spread each pool over three zones.
+    const zones = /-[a-z]$/.test(cluster.location) ? 1 : 3;
+    const pools = ofType(plan, "gcp:container/nodePool:NodePool");
+    assert.ok(pools.length > 0);
+    for (const pool of pools) {
+      const p = pool.inputs as any;
+      assert.equal(p.name, undefined, `${stack}/${pool.name}: a fixed name makes create-before-delete fail with 409`);
+      assert.equal(p.namePrefix, `${pool.name}-`);
+      assert.ok(p.namePrefix.length <= 14, `${stack}/${pool.name}: prefix + 26-character suffix must fit GKE's 40`);
+      assert.equal(p.initialNodeCount, Math.ceil(p.autoscaling.totalMinNodeCount / zones), `${stack}/${pool.name}: initialNodeCount is per zone`);
+      assert.ok(pool.options.ignoreChanges.includes("initialNodeCount"), `${stack}/${pool.name}: initialNodeCount is ForceNew`);
+    }
+  }
+  // prod is regional: min 3 is one node in each of three zones, not three per zone.
+  const prodSystem = one(await cloudPlan("prod"), "gcp:container/nodePool:NodePool", "system").inputs as any;
+  assert.deepEqual([prodSystem.initialNodeCount, prodSystem.autoscaling.totalMinNodeCount], [1, 3]);
 });

@@ -183,7 +183,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     dependsOn: pulumi.Resource[],
   ): aws.eks.NodeGroup {
     const parent = { parent: this, provider: this.awsProvider };
-    // IMDSv2 only, one hop: pods cannot reach the node's instance credentials.
+    // IMDSv2 only, one hop: pods cannot reach the node's instance credentials. No fixed name: Pulumi
+    // auto-names it (<pool>-<random>), so it never collides with another stack's or its own replacement.
     const template = new aws.ec2.LaunchTemplate(
       p.name,
       {
@@ -197,7 +198,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
       p.name,
       {
         clusterName: cluster.name,
-        nodeGroupName: p.name,
+        // The provider appends a unique 26-character suffix (names are at most 63 characters): a ForceNew
+        // change (instance type, capacity type, AMI type, subnets) then creates the new group before deleting
+        // the old one, where a fixed name fails with ResourceInUseException.
+        nodeGroupNamePrefix: `${p.name}-`,
         nodeRoleArn,
         subnetIds,
         instanceTypes: [p.machineType],

@@ -11,6 +11,8 @@ import { gcpAccountId, physicalName } from "./names";
 import { taintEffect } from "./taints";
 
 const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
+/** GKE spreads a regional cluster's nodes over three of the region's zones unless nodeLocations says otherwise. */
+const regionalZones = 3;
 const requiredApis = ["compute.googleapis.com", "container.googleapis.com", "dns.googleapis.com", "iam.googleapis.com"];
 
 export interface GkeClusterArgs {
@@ -139,7 +141,16 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
         addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
         deletionProtection: config.protect,
       },
-      { ...parent, protect: config.protect, dependsOn: apis },
+      {
+        ...parent,
+        protect: config.protect,
+        dependsOn: apis,
+        // nodeConfig and initialNodeCount describe the default pool, which removeDefaultNodePool deletes
+        // right after creation. The provider then reads nodeConfig back empty (and initialNodeCount as 0),
+        // both ForceNew: without this, the second `pulumi up` would replace the whole cluster
+        // (GoogleCloudPlatform/cloud-foundation-fabric#1275). The real nodes are the NodePools below.
+        ignoreChanges: ["nodeConfig", "initialNodeCount"],
+      },
     );
     this.clusterName = cluster.name;
 
@@ -168,10 +179,15 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     return new gcp.container.NodePool(
       p.name,
       {
-        name: p.name,
+        // The provider appends a unique 26-character suffix, so a ForceNew change (machine type, spot,
+        // accelerators, disk) creates the new pool beside the old one before deleting it; a fixed name
+        // would fail that create with 409 "already exists". GKE pool names are at most 40 characters,
+        // so pool names in config are at most 13 (validated in infra/config).
+        namePrefix: `${p.name}-`,
         cluster: cluster.name,
         location: this.settings.location,
-        initialNodeCount: p.min,
+        // Per zone, not in total (and ForceNew): only the first size; the autoscaler's total bounds govern after.
+        initialNodeCount: Math.ceil(p.min / this.zoneCount()),
         // total* counts are across zones, so min/max mean the same on zonal and regional clusters.
         autoscaling: { totalMinNodeCount: p.min, totalMaxNodeCount: p.max, locationPolicy: p.spot ? "ANY" : "BALANCED" },
         management: { autoRepair: true, autoUpgrade: true },
@@ -189,8 +205,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
             : undefined,
         },
       },
-      { parent: this, provider: this.gcpProvider },
+      // Changing min later must not replace the pool: the autoscaling bounds carry the new minimum.
+      { parent: this, provider: this.gcpProvider, ignoreChanges: ["initialNodeCount"] },
     );
+  }
+
+  /** Zones the pools' nodes run in: a zonal cluster's one, or the three GKE picks for a regional cluster. */
+  private zoneCount(): number {
+    return this.settings.regional ? regionalZones : 1;
   }
 
   private zone() {
