@@ -45,3 +45,18 @@ test("GKE node pools: provider-generated unique names, initial size per zone, la
   const prodSystem = one(await cloudPlan("prod"), "gcp:container/nodePool:NodePool", "system").inputs as any;
   assert.deepEqual([prodSystem.initialNodeCount, prodSystem.autoscaling.totalMinNodeCount], [1, 3]);
 });
+
+test("GKE workload identity: the binding waits for the cluster (its identity pool), the GSA for the IAM API", async () => {
+  const { plan } = await planVariant("gke-dev", undefined, (cloud) => {
+    cloud.workloadIdentity("external-dns", { namespace: "external-dns", name: "external-dns" }, [{ kind: "dnsRecords", discoverZones: true }]);
+  });
+  const cluster = one(plan, "gcp:container/cluster:Cluster", "cluster");
+  const pool = (cluster.inputs as any).workloadIdentityConfig.workloadPool;
+  const binding = one(plan, "gcp:serviceaccount/iAMMember:IAMMember", "external-dns-workload-identity");
+  assert.equal((binding.inputs as any).member, `serviceAccount:${pool}[external-dns/external-dns]`);
+  assert.ok(binding.dependsOn.includes(cluster.urn), "the identity pool exists only once the cluster does");
+  const iamApi = ofType(plan, "gcp:projects/service:Service").find((s) => (s.inputs as any).service === "iam.googleapis.com");
+  assert.ok(iamApi, "the IAM API is enabled by the stack");
+  const gsa = one(plan, "gcp:serviceaccount/account:Account", "external-dns");
+  assert.ok(gsa.dependsOn.includes(iamApi.urn), "the GSA waits for the IAM API");
+});

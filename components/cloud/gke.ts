@@ -39,7 +39,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
   public readonly storageClass = "standard-rwo";
   public readonly dnsProvider = "google" as const;
   public readonly gcpProvider: gcp.Provider;
-  public readonly workloadPool: string;
+  /**
+   * The cluster's workload identity pool, read from the cluster: a binding for a member of the pool
+   * must wait for the cluster, as GKE creates the pool with the project's first such cluster
+   * ("Identity Pool does not exist" otherwise).
+   */
+  public readonly workloadPool: pulumi.Output<string>;
+  /** The IAM API service: Google service accounts and roles wait for it on a fresh project. */
+  public readonly iamApi: gcp.projects.Service;
   public readonly stack: string;
   public readonly nodeServiceAccount: pulumi.Output<string>;
   private readonly config: PlatformConfig;
@@ -50,7 +57,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     const { config, settings: s } = args;
     this.config = config;
     this.settings = s;
-    this.workloadPool = `${s.project}.svc.id.goog`;
+    const workloadPool = `${s.project}.svc.id.goog`;
     const stack = config.stack;
     this.stack = stack;
 
@@ -64,6 +71,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     const apis = requiredApis.map(
       (api) => new gcp.projects.Service(api.split(".")[0], { service: api, disableOnDestroy: false }, parent),
     );
+    this.iamApi = apis[requiredApis.indexOf("iam.googleapis.com")];
 
     const network = new gcp.compute.Network(
       "vpc",
@@ -125,7 +133,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
         initialNodeCount: 1,
         nodeConfig: hardenedNodeConfig(nodeSa.email),
         releaseChannel: { channel: s.releaseChannel },
-        workloadIdentityConfig: { workloadPool: this.workloadPool },
+        workloadIdentityConfig: { workloadPool },
         networkingMode: "VPC_NATIVE",
         ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
         privateClusterConfig: s.privateNodes
@@ -153,6 +161,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
       },
     );
     this.clusterName = cluster.name;
+    this.workloadPool = cluster.workloadIdentityConfig.apply((c) => c?.workloadPool ?? workloadPool);
 
     const pools = s.nodePools.map((p) => this.nodePool(p, cluster, nodeSa.email));
 
@@ -259,7 +268,8 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource implements Wor
   public readonly annotations: pulumi.Output<Record<string, string>>;
   public readonly principal: pulumi.Output<string | undefined>;
   public readonly serviceAccount: ServiceAccountRef;
-  public readonly member: string;
+  /** serviceAccount:<pool>[<ns>/<ksa>], from the cluster's output so the binding waits for the pool to exist. */
+  public readonly member: pulumi.Output<string>;
 
   constructor(name: string, args: GkeWorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cloud:GkeWorkloadIdentity", name, {}, opts);
@@ -269,9 +279,10 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource implements Wor
     const gsa = new gcp.serviceaccount.Account(
       name,
       { accountId: gcpAccountId(stack, name), displayName: `${ksa.namespace}/${ksa.name} in ${stack}` },
-      { parent: this },
+      // On a fresh project the IAM API must be enabled before the first service account.
+      { parent: this, dependsOn: [cluster.iamApi] },
     );
-    this.member = `serviceAccount:${cluster.workloadPool}[${ksa.namespace}/${ksa.name}]`;
+    this.member = pulumi.interpolate`serviceAccount:${cluster.workloadPool}[${ksa.namespace}/${ksa.name}]`;
     new gcp.serviceaccount.IAMMember(
       `${name}-workload-identity`,
       { serviceAccountId: gsa.name, role: "roles/iam.workloadIdentityUser", member: this.member },
