@@ -17,11 +17,23 @@ export function helmChart(
   );
 }
 
-/** A namespace we own, labelled for (or against) Istio sidecar injection. */
-export function namespace(name: string, mesh: boolean, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
+/**
+ * Annotation for a chart's webhook configurations: Pulumi then waits until the webhook has its CA
+ * injected (by cainjector or istiod), i.e. the API server can call it. Helm Chart v4 runs no hooks,
+ * so this replaces charts' post-install checks (cert-manager's startupapicheck) without a retry loop.
+ */
+export const waitForWebhookCa = { "pulumi.com/waitFor": "jsonpath={.webhooks[0].clientConfig.caBundle}" };
+
+/**
+ * A namespace we own, labelled for (or against) Istio sidecar injection. Pass the `injector`
+ * (the istiod chart) to put the namespace in the mesh: the namespace then waits for the injector,
+ * and so does everything installed into it, so no pod starts without its sidecar (which would
+ * silently bypass STRICT mTLS and the namespace's allow policies).
+ */
+export function namespace(name: string, injector: pulumi.Resource | undefined, opts: Omit<pulumi.CustomResourceOptions, "dependsOn">): k8s.core.v1.Namespace {
   return new k8s.core.v1.Namespace(
     name,
-    { metadata: { name, labels: { "istio-injection": mesh ? "enabled" : "disabled", "app.kubernetes.io/part-of": "mlops-platform" } } },
-    opts,
+    { metadata: { name, labels: { "istio-injection": injector ? "enabled" : "disabled", "app.kubernetes.io/part-of": "mlops-platform" } } },
+    { ...opts, dependsOn: injector ? [injector] : [] },
   );
 }

@@ -7,13 +7,17 @@ import { createCloud } from "../components/cloud";
 import { CertManager } from "../components/edge/cert-manager";
 import { ExternalDns } from "../components/edge/external-dns";
 import { PlatformGateway } from "../components/edge/gateway";
-import { Istio, istioNamespace } from "../components/edge/istio";
+import { Istio, gatewayNamespace } from "../components/edge/istio";
 import { GatewayAuth } from "../components/identity/auth-policies";
 import { Dex } from "../components/identity/dex";
-import { OAuth2Proxy, oauth2ProxyClientId, oauth2ProxyService } from "../components/identity/oauth2-proxy";
+import { OAuth2Proxy } from "../components/identity/oauth2-proxy";
+import { oauth2ProxyClientId, oauth2ProxyService } from "../components/identity/sso";
+import { ssoCallbacks, type UiRoutes } from "../components/identity/ui-routes";
 import { loadConfig } from "./config/load";
 
 const extAuthzProvider = "oauth2-proxy";
+/** UIs behind SSO, each at https://<ui>.<domain>; later add-ons add theirs here. */
+const protectedUis = ["auth"];
 
 export async function platform(): Promise<Record<string, unknown>> {
   // Validation happens before any resource is declared; a ConfigError lists every problem.
@@ -36,9 +40,10 @@ export async function platform(): Promise<Record<string, unknown>> {
     },
     k8s,
   );
+  let externalDns: ExternalDns | undefined;
   if (cloud.dnsProvider && config.dns.zone) {
     const c = config.cloud;
-    new ExternalDns(
+    externalDns = new ExternalDns(
       "external-dns",
       {
         cloud,
@@ -56,15 +61,18 @@ export async function platform(): Promise<Record<string, unknown>> {
     { extAuthz: { name: extAuthzProvider, ...oauth2ProxyService }, gatewayService: config.edge.gatewayService, replicas },
     k8s,
   );
+  // Routes wait for istiod and for external-dns, so `pulumi destroy` removes them (and external-dns
+  // their DNS records) before external-dns itself goes.
+  const routes: UiRoutes = { domain, protectedUis, dependsOn: [istio.controlPlane, ...(externalDns ? [externalDns.chart] : [])] };
   new PlatformGateway(
     "gateway",
-    { domain, issuerName: certManager.issuerName, issuer: certManager.issuer, istioNamespace: istio.namespace, istioControlPlane: istio.controlPlane },
+    { domain, issuerName: certManager.issuerName, issuer: certManager.issuer, gatewayNamespace: istio.gatewayNamespace, routeDependencies: routes.dependsOn },
     k8s,
   );
 
-  // Static OIDC clients: oauth2-proxy now; MLflow and Grafana get theirs ready for their add-ons.
+  // Static OIDC clients: oauth2-proxy (its callback on every protected host); MLflow and Grafana get theirs ready for their add-ons.
   const clients = [
-    { id: oauth2ProxyClientId, name: "Platform SSO", redirectURIs: [url("auth", "/oauth2/callback")] },
+    { id: oauth2ProxyClientId, name: "Platform SSO", redirectURIs: ssoCallbacks(routes) },
     { id: "mlflow", name: "MLflow", redirectURIs: [url("mlflow", "/callback")] },
     { id: "grafana", name: "Grafana", redirectURIs: [url("grafana", "/login/generic_oauth")] },
   ];
@@ -76,7 +84,7 @@ export async function platform(): Promise<Record<string, unknown>> {
       staticUsers: config.identity.staticUsers,
       clients,
       sessionLifetime: config.identity.sessionLifetime,
-      istioControlPlane: istio.controlPlane,
+      routes,
       replicas,
     },
     k8s,
@@ -85,6 +93,7 @@ export async function platform(): Promise<Record<string, unknown>> {
     "oauth2-proxy",
     {
       domain,
+      routes,
       dexIssuer: dex.issuer,
       clientSecret: dex.clientSecrets[oauth2ProxyClientId],
       sessionLifetime: config.identity.sessionLifetime,
@@ -94,7 +103,11 @@ export async function platform(): Promise<Record<string, unknown>> {
     },
     k8s,
   );
-  new GatewayAuth("gateway-auth", { domain, dexIssuer: dex.issuer, extAuthzProvider, istioControlPlane: istio.controlPlane }, k8s);
+  new GatewayAuth(
+    "gateway-auth",
+    { domain, dexIssuer: dex.issuer, extAuthzProvider, istioControlPlane: istio.controlPlane, gatewayNamespace: istio.gatewayNamespace },
+    k8s,
+  );
 
   return {
     tier: config.tier,
@@ -113,7 +126,7 @@ export async function platform(): Promise<Record<string, unknown>> {
 function ingressAddress(istio: Istio): pulumi.Output<string> {
   const address = istio.gateway.resources.apply((resources: any[] | undefined) => {
     const svc = (resources ?? []).find((r) => r?.__pulumiType === "kubernetes:core/v1:Service" && r?.__name?.endsWith("istio-ingressgateway"));
-    if (!svc) return pulumi.output(`pending: kubectl -n ${istioNamespace} get svc istio-ingressgateway`);
+    if (!svc) return pulumi.output(`pending: kubectl -n ${gatewayNamespace} get svc istio-ingressgateway`);
     return (svc.status as pulumi.Output<any>).apply((s): string => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname ?? "pending");
   });
   return address as pulumi.Output<string>;

@@ -69,7 +69,7 @@ test("the wildcard certificate uses the tier's issuer and sits beside the gatewa
   const expected = { local: "platform-ca", "gke-dev": "letsencrypt-staging", "eks-dev": "letsencrypt-staging", prod: "letsencrypt-production", ephemeral: "letsencrypt-staging" };
   for (const [s, issuer] of Object.entries(expected)) {
     const cert = cr(await plan(s), "Certificate", "platform-tls");
-    assert.equal(cert.metadata.namespace, "istio-system");
+    assert.equal(cert.metadata.namespace, "istio-ingress", "credentialName is resolved in the gateway's namespace");
     assert.equal(cert.spec.issuerRef.name, issuer, s);
     assert.ok(cert.spec.dnsNames.some((n: string) => n.startsWith("*.")), s);
   }

@@ -81,8 +81,9 @@ test("prod (GKE): private nodes, shielded nodes, workload identity on every pool
 });
 
 test("deploy depth (longest dependency chain) stays at its measured value", async () => {
-  // Measured depths; a rise means something now waits for more than it needs.
-  const depths = { local: 7, "gke-dev": 11, "eks-dev": 13, prod: 11, ephemeral: 11 };
+  // Measured depths; a rise means something now waits for more than it needs. +1 on the clouds
+  // (issue 6): the gateway's meshed namespace, and what is installed into it, waits for istiod's injector.
+  const depths = { local: 7, "gke-dev": 12, "eks-dev": 14, prod: 12, ephemeral: 12 };
   for (const [name, depth] of Object.entries(depths)) {
     assert.ok(criticalPath(await plan(name)).length <= depth, `${name} deploy depth grew beyond ${depth}`);
   }

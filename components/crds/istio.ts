@@ -10,6 +10,8 @@ import { customResource, type Metadata } from "./custom-resource";
 
 type Namespaced = Metadata & { namespace: string };
 type Spec<T extends { spec?: unknown }> = NonNullable<T["spec"]>;
+/** One HTTP route rule of a VirtualService. */
+export type HttpRoute = NonNullable<Spec<IVirtualService>["http"]>[number];
 
 export const gateway = (m: Namespaced, spec: Spec<IGateway>, opts: pulumi.CustomResourceOptions) =>
   customResource("networking.istio.io/v1", "Gateway", m, spec, opts);

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { Cloud } from "../cloud/cloud";
 import { certificate, clusterIssuer } from "../crds/cert-manager";
-import { helmChart, namespace } from "../helm";
+import { helmChart, namespace, waitForWebhookCa } from "../helm";
 import { charts } from "../../infra/versions";
 
 export type IssuerChoice = "staging" | "production" | "selfSigned";
@@ -39,7 +39,7 @@ export class CertManager extends pulumi.ComponentResource {
   constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:edge:CertManager", name, {}, opts);
     const ns = "cert-manager";
-    const nsResource = namespace(ns, false, { parent: this });
+    const nsResource = namespace(ns, undefined, { parent: this });
     const solver = args.cloud.dns01Solver();
     const identity = solver
       ? args.cloud.workloadIdentity("cert-manager", { namespace: ns, name: "cert-manager" }, [{ kind: "dnsRecords" }], { parent: this })
@@ -55,7 +55,14 @@ export class CertManager extends pulumi.ComponentResource {
         crds: { enabled: true, keep: true },
         replicaCount: args.replicas,
         podDisruptionBudget: { enabled: ha },
-        webhook: { replicaCount: args.replicas, podDisruptionBudget: { enabled: ha } },
+        webhook: {
+          replicaCount: args.replicas,
+          podDisruptionBudget: { enabled: ha },
+          // Stands in for the startupapicheck hook, which Helm Chart v4 does not run: the chart is ready
+          // only once cainjector has put the CA into both webhook configurations.
+          validatingWebhookConfigurationAnnotations: waitForWebhookCa,
+          mutatingWebhookConfigurationAnnotations: waitForWebhookCa,
+        },
         cainjector: { replicaCount: args.replicas, podDisruptionBudget: { enabled: ha } },
         serviceAccount: { annotations: identity?.annotations ?? {} },
         // Self-check DNS-01 records against public resolvers: split-horizon or private zones would hide them.
@@ -65,7 +72,8 @@ export class CertManager extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [nsResource] },
     );
-    // Issuers are created only once the chart's CRDs exist and its webhook Deployment is ready.
+    // Issuers are created only once the chart's CRDs exist, its webhook Deployment is ready and the
+    // webhook's CA is injected (the API server can call it).
     const afterChart = { parent: this, dependsOn: [chart] };
 
     if (solver && args.acmeEmail) {

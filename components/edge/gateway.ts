@@ -4,17 +4,19 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { certificate } from "../crds/cert-manager";
 import { gateway } from "../crds/istio";
-import { ingressGatewaySelector, istioNamespace } from "./istio";
+import { gatewayNamespace, ingressGatewaySelector } from "./istio";
 
 export interface PlatformGatewayArgs {
   domain: string;
   issuerName: string;
   issuer: pulumi.Resource;
-  istioNamespace: pulumi.Resource;
-  istioControlPlane: pulumi.Resource;
+  /** The ingress gateway's namespace: its certificate must be there (credentialName is resolved in it). */
+  gatewayNamespace: pulumi.Resource;
+  /** The Gateway waits for these: istiod and, where DNS is published, external-dns (see UiRoutes.dependsOn). */
+  routeDependencies: pulumi.Resource[];
 }
 
-export const gatewayRef = `${istioNamespace}/platform-gateway`;
+export const gatewayRef = `${gatewayNamespace}/platform-gateway`;
 export const tlsSecretName = "platform-tls";
 
 export class PlatformGateway extends pulumi.ComponentResource {
@@ -24,7 +26,7 @@ export class PlatformGateway extends pulumi.ComponentResource {
     super("mlops:edge:PlatformGateway", name, {}, opts);
     const hosts = [args.domain, `*.${args.domain}`];
     certificate(
-      { name: tlsSecretName, namespace: istioNamespace },
+      { name: tlsSecretName, namespace: gatewayNamespace },
       {
         secretName: tlsSecretName,
         dnsNames: hosts,
@@ -32,10 +34,10 @@ export class PlatformGateway extends pulumi.ComponentResource {
         privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
         renewBefore: "720h",
       },
-      { parent: this, dependsOn: [args.issuer, args.istioNamespace] },
+      { parent: this, dependsOn: [args.issuer, args.gatewayNamespace] },
     );
     this.gateway = gateway(
-      { name: "platform-gateway", namespace: istioNamespace },
+      { name: "platform-gateway", namespace: gatewayNamespace },
       {
         selector: ingressGatewaySelector,
         servers: [
@@ -43,7 +45,7 @@ export class PlatformGateway extends pulumi.ComponentResource {
           { port: { number: 443, name: "https", protocol: "HTTPS" }, hosts, tls: { mode: "SIMPLE", credentialName: tlsSecretName } },
         ],
       },
-      { parent: this, dependsOn: [args.istioControlPlane] },
+      { parent: this, dependsOn: [...args.routeDependencies, args.gatewayNamespace] },
     );
     this.registerOutputs({});
   }

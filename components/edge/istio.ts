@@ -4,14 +4,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { authorizationPolicy, peerAuthentication } from "../crds/istio";
-import { helmChart, namespace } from "../helm";
+import { helmChart, namespace, waitForWebhookCa } from "../helm";
 import { charts, istioImage } from "../../infra/versions";
 
 export const istioNamespace = "istio-system";
+/**
+ * The ingress gateway's own namespace. Its image is "auto", filled in by istiod's injector, so the
+ * namespace must be in the mesh (istio-system is labelled istio-injection=disabled, which no injection
+ * webhook matches: the gateway would never start there).
+ */
+export const gatewayNamespace = "istio-ingress";
 /** The release name sets the gateway pods' labels: app=istio-ingressgateway, istio=ingressgateway. */
 export const ingressGatewayRelease = "istio-ingressgateway";
 export const ingressGatewaySelector = { istio: "ingressgateway" };
-export const ingressGatewayPrincipal = `cluster.local/ns/${istioNamespace}/sa/${ingressGatewayRelease}`;
+export const ingressGatewayPrincipal = `cluster.local/ns/${gatewayNamespace}/sa/${ingressGatewayRelease}`;
+/** The gateway's HTTPS listener; SSO policies apply to it only, so plain HTTP still reaches its redirect. */
+export const httpsPort = 443;
+
 
 export interface ExtAuthzProvider {
   name: string;
@@ -29,13 +38,18 @@ export interface IstioArgs {
 
 export class Istio extends pulumi.ComponentResource {
   public readonly namespace: k8s.core.v1.Namespace;
-  /** Istio custom resources wait for this: CRDs installed and istiod's validating webhook serving. */
+  /** The ingress gateway's namespace (in the mesh); its certificate lives here. */
+  public readonly gatewayNamespace: k8s.core.v1.Namespace;
+  /**
+   * Istio custom resources and meshed namespaces wait for this: CRDs installed, istiod ready and
+   * its sidecar injector's webhook holding its CA (so injection works from the first pod on).
+   */
   public readonly controlPlane: k8s.helm.v4.Chart;
   public readonly gateway: k8s.helm.v4.Chart;
 
   constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:edge:Istio", name, {}, opts);
-    this.namespace = namespace(istioNamespace, false, { parent: this });
+    this.namespace = namespace(istioNamespace, undefined, { parent: this });
     const base = helmChart("istio-base", istioNamespace, charts.istioBase, { defaultRevision: "default" }, { parent: this, dependsOn: [this.namespace] });
 
     this.controlPlane = helmChart(
@@ -62,20 +76,24 @@ export class Istio extends pulumi.ComponentResource {
         },
         // Default is 20m: if istiod starts before Dex it would cache an empty JWKS that long.
         env: { PILOT_JWT_PUB_KEY_REFRESH_INTERVAL: "1m" },
+        // istiod patches its CA into the injector webhook after it starts; pods created before that are rejected.
+        sidecarInjectorWebhookAnnotations: waitForWebhookCa,
       },
       { parent: this, dependsOn: [base] },
     );
     const afterIstiod = { parent: this, dependsOn: [this.controlPlane] };
 
+    // The gateway's proxy is injected by istiod: its meshed namespace waits for the injector.
+    this.gatewayNamespace = namespace(gatewayNamespace, this.controlPlane, { parent: this });
     this.gateway = helmChart(
       ingressGatewayRelease,
-      istioNamespace,
+      gatewayNamespace,
       charts.istioGateway,
       {
         service: { type: args.gatewayService.type, annotations: args.gatewayService.annotations },
         autoscaling: { minReplicas: args.replicas },
       },
-      afterIstiod, // the gateway's proxy is injected by istiod
+      { parent: this, dependsOn: [this.gatewayNamespace] },
     );
 
     peerAuthentication({ name: "default", namespace: istioNamespace }, { mtls: { mode: "STRICT" } }, afterIstiod);
@@ -83,9 +101,9 @@ export class Istio extends pulumi.ComponentResource {
     authorizationPolicy({ name: "default-deny", namespace: istioNamespace }, {}, afterIstiod);
     // The gateway admits all traffic to its authorization chain (CUSTOM ext_authz, then DENY without a JWT).
     authorizationPolicy(
-      { name: "allow-ingressgateway", namespace: istioNamespace },
+      { name: "allow-ingressgateway", namespace: gatewayNamespace },
       { selector: { matchLabels: ingressGatewaySelector }, action: "ALLOW", rules: [{}] },
-      afterIstiod,
+      { parent: this, dependsOn: [this.gatewayNamespace] },
     );
     this.registerOutputs({});
   }

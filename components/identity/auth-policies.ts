@@ -4,29 +4,33 @@
 //  2. RequestAuthentication: the gateway verifies that token against Dex and maps
 //     email -> kubeflow-userid, groups -> kubeflow-groups;
 //  3. DENY: anything still without a verified principal is refused.
-// Dex's own host and oauth2-proxy's /oauth2/ paths are exempt, or nobody could log in.
+// Dex's own host and oauth2-proxy's /oauth2/ paths are exempt, or nobody could log in. The
+// policies apply to the HTTPS listener only: on port 80 they would answer before the gateway's
+// HTTP->HTTPS redirect does (istio/istio#36498), so http:// would never reach HTTPS.
 import * as pulumi from "@pulumi/pulumi";
 import { authorizationPolicy, requestAuthentication } from "../crds/istio";
-import { ingressGatewaySelector, istioNamespace } from "../edge/istio";
+import { gatewayNamespace, httpsPort, ingressGatewaySelector } from "../edge/istio";
 import { dexService } from "./dex";
+import { oauth2ProxyClientId } from "./sso";
 
 export interface GatewayAuthArgs {
   domain: string;
   dexIssuer: string;
   extAuthzProvider: string;
   istioControlPlane: pulumi.Resource;
+  gatewayNamespace: pulumi.Resource;
 }
 
 export class GatewayAuth extends pulumi.ComponentResource {
   constructor(name: string, args: GatewayAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:identity:GatewayAuth", name, {}, opts);
-    const after = { parent: this, dependsOn: [args.istioControlPlane] };
+    const after = { parent: this, dependsOn: [args.istioControlPlane, args.gatewayNamespace] };
     const dexHost = `dex.${args.domain}`;
-    const exempt = { notHosts: [dexHost, `${dexHost}:*`], notPaths: ["/oauth2/*"] };
+    const exempt = { ports: [String(httpsPort)], notHosts: [dexHost, `${dexHost}:*`], notPaths: ["/oauth2/*"] };
     const selector = { matchLabels: ingressGatewaySelector };
 
     authorizationPolicy(
-      { name: "ingressgateway-oauth2-proxy", namespace: istioNamespace },
+      { name: "ingressgateway-oauth2-proxy", namespace: gatewayNamespace },
       {
         selector,
         action: "CUSTOM",
@@ -36,12 +40,14 @@ export class GatewayAuth extends pulumi.ComponentResource {
       after,
     );
     requestAuthentication(
-      { name: "dex-jwt", namespace: istioNamespace },
+      { name: "dex-jwt", namespace: gatewayNamespace },
       {
         selector,
         jwtRules: [
           {
             issuer: args.dexIssuer,
+            // Only oauth2-proxy's ID tokens: tokens Dex issued to other clients (MLflow, Grafana) are refused.
+            audiences: [oauth2ProxyClientId],
             // In-cluster: istiod fetches keys without going through the public gateway.
             jwksUri: `${dexService}/keys`,
             forwardOriginalToken: true,
@@ -56,7 +62,7 @@ export class GatewayAuth extends pulumi.ComponentResource {
       after,
     );
     authorizationPolicy(
-      { name: "ingressgateway-require-jwt", namespace: istioNamespace },
+      { name: "ingressgateway-require-jwt", namespace: gatewayNamespace },
       { selector, action: "DENY", rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: exempt }] }] },
       after,
     );

@@ -9,9 +9,8 @@ import * as random from "@pulumi/random";
 import bcrypt from "bcryptjs";
 import type { ConnectorInput } from "../../infra/config/schema";
 import type { StaticUser } from "../../infra/config/resolve";
-import { virtualService } from "../crds/istio";
-import { gatewayRef } from "../edge/gateway";
 import { helmChart, namespace } from "../helm";
+import { publicRoute, type UiRoutes } from "./ui-routes";
 import { charts } from "../../infra/versions";
 
 export const dexNamespace = "auth";
@@ -30,8 +29,7 @@ export interface DexArgs {
   clients: DexClient[];
   /** Refresh tokens live as long as the SSO session. */
   sessionLifetime: string;
-  /** Istio resources wait for istiod (CRDs and validating webhook), not for the Gateway they name. */
-  istioControlPlane: pulumi.Resource;
+  routes: UiRoutes;
   replicas: number;
 }
 
@@ -90,7 +88,7 @@ export class Dex extends pulumi.ComponentResource {
     this.issuer = `https://dex.${args.domain}`;
     const callback = `${this.issuer}/callback`;
     // Dex stays outside the mesh: istiod and oauth2-proxy fetch its keys and tokens in-cluster in plain HTTP.
-    const ns = namespace(dexNamespace, false, { parent: this });
+    const ns = namespace(dexNamespace, undefined, { parent: this });
 
     const env: Record<string, pulumi.Input<string>> = {};
     this.clientSecrets = {};
@@ -143,14 +141,10 @@ export class Dex extends pulumi.ComponentResource {
       { parent: this, dependsOn: [ns, envSecret] },
     );
 
-    virtualService(
-      { name: "dex", namespace: dexNamespace },
-      {
-        hosts: [`dex.${args.domain}`],
-        gateways: [gatewayRef],
-        http: [{ route: [{ destination: { host: `dex.${dexNamespace}.svc.cluster.local`, port: { number: 5556 } } }] }],
-      },
-      { parent: this, dependsOn: [args.istioControlPlane, ns] },
+    publicRoute(
+      args.routes,
+      { namespace: dexNamespace, ui: "dex", http: [{ route: [{ destination: { host: `dex.${dexNamespace}.svc.cluster.local`, port: { number: 5556 } } }] }] },
+      { parent: this, dependsOn: [ns] },
     );
     this.registerOutputs({ issuer: this.issuer });
   }

@@ -2,24 +2,22 @@
 // session are sent to Dex; with one, requests get the ID token as a bearer token.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { authorizationPolicy, virtualService } from "../crds/istio";
-import { gatewayRef } from "../edge/gateway";
+import { authorizationPolicy } from "../crds/istio";
 import { ingressGatewayPrincipal } from "../edge/istio";
 import { helmChart, namespace } from "../helm";
 import { charts } from "../../infra/versions";
 import { dexService } from "./dex";
-
-export const oauth2ProxyNamespace = "oauth2-proxy";
-export const oauth2ProxyClientId = "oauth2-proxy";
-export const oauth2ProxyService = { service: `oauth2-proxy.${oauth2ProxyNamespace}.svc.cluster.local`, port: 80 };
+import { oauth2CallbackPath, oauth2ProxyClientId, oauth2ProxyNamespace, oauth2ProxyService } from "./sso";
+import { protectedRoute, uiHost, type UiRoutes } from "./ui-routes";
 
 export interface OAuth2ProxyArgs {
   domain: string;
+  routes: UiRoutes;
   dexIssuer: string;
   clientSecret: pulumi.Output<string>;
   sessionLifetime: string;
   emailDomains: string[];
-  /** Istio resources wait for istiod (CRDs and validating webhook), not for the Gateway they name. */
+  /** istiod: the namespace is in the mesh, so it and its pods wait for the sidecar injector. */
   istioControlPlane: pulumi.Resource;
   replicas: number;
 }
@@ -36,8 +34,8 @@ export class OAuth2Proxy extends pulumi.ComponentResource {
 
   constructor(name: string, args: OAuth2ProxyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:identity:OAuth2Proxy", name, {}, opts);
-    const ns = namespace(oauth2ProxyNamespace, true, { parent: this });
-    const authHost = `auth.${args.domain}`;
+    const ns = namespace(oauth2ProxyNamespace, args.istioControlPlane, { parent: this });
+    const authHost = uiHost(args.routes, "auth");
     this.signInUrl = `https://${authHost}/oauth2/sign_in`;
     // 32 bytes: AES-256 for the session cookie.
     const cookieSecret = new random.RandomPassword("cookie-secret", { length: 32, special: false }, { parent: this });
@@ -51,7 +49,9 @@ export class OAuth2Proxy extends pulumi.ComponentResource {
       login_url: `${args.dexIssuer}/auth`,
       redeem_url: `${dexService}/token`,
       oidc_jwks_url: `${dexService}/keys`,
-      redirect_url: `https://${authHost}/oauth2/callback`,
+      // Relative: completed with the host being signed in (https, as cookies are secure), so the round
+      // trip ends on that host and the stored relative redirect resolves there, not on auth.<domain>.
+      redirect_url: oauth2CallbackPath,
       scope: "openid profile email groups offline_access",
       email_domains: args.emailDomains,
       upstreams: ["static://200"],
@@ -86,20 +86,28 @@ export class OAuth2Proxy extends pulumi.ComponentResource {
       { parent: this, dependsOn: [ns] },
     );
 
-    virtualService(
-      { name: "oauth2-proxy", namespace: oauth2ProxyNamespace },
+    // auth.<domain>: sign-in and sign-out; its root shows who is signed in (oauth2-proxy's userinfo).
+    protectedRoute(
+      args.routes,
       {
-        hosts: [authHost],
-        gateways: [gatewayRef],
-        http: [{ match: [{ uri: { prefix: "/oauth2/" } }], route: [{ destination: { host: oauth2ProxyService.service, port: { number: oauth2ProxyService.port } } }] }],
+        namespace: oauth2ProxyNamespace,
+        ui: "auth",
+        http: [
+          {
+            name: "whoami",
+            match: [{ uri: { exact: "/" } }],
+            rewrite: { uri: "/oauth2/userinfo" },
+            route: [{ destination: { host: oauth2ProxyService.service, port: { number: oauth2ProxyService.port } } }],
+          },
+        ],
       },
-      { parent: this, dependsOn: [args.istioControlPlane, ns] },
+      { parent: this, dependsOn: [ns] },
     );
     // Under the mesh's default-deny, oauth2-proxy accepts ext_authz checks and sign-in traffic from the gateway only.
     authorizationPolicy(
       { name: "allow-from-ingressgateway", namespace: oauth2ProxyNamespace },
       { action: "ALLOW", rules: [{ from: [{ source: { principals: [ingressGatewayPrincipal] } }] }] },
-      { parent: this, dependsOn: [args.istioControlPlane, ns] },
+      { parent: this, dependsOn: [ns] },
     );
     this.registerOutputs({ signInUrl: this.signInUrl });
   }
