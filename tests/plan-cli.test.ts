@@ -58,3 +58,22 @@ test("a secure value outside a secret field is rejected, so it can never reach a
   assert.equal(r.code, 1);
   assert.match(r.stderr, /platform:cloud: is stored as a secret but has no secret fields; set its values without --secret/);
 });
+
+test("the text plan shows what a reviewer needs: lifecycle flags, pool sizes and machine types, GPUs, cluster security, chart versions and values", () => {
+  const r = plan("prod");
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split("\n");
+  const settingsOf = (header: RegExp) => {
+    const i = lines.findIndex((l) => header.test(l));
+    assert.ok(i >= 0, `no line matching ${header}`);
+    return `${lines[i]}\n${lines[i + 1]}`;
+  };
+  assert.match(settingsOf(/gcp:container\/cluster:Cluster cluster/), /\[protected; ignores changes to nodeConfig/);
+  assert.match(settingsOf(/gcp:container\/cluster:Cluster cluster/), /privateClusterConfig\.enablePrivateNodes=true .*masterAuthorizedNetworksConfig\.cidrBlocks=\[\{cidrBlock=203\.0\.113\.0\/24/);
+  const gpu = settingsOf(/gcp:container\/nodePool:NodePool gpu-l4/);
+  assert.match(gpu, /nodeConfig\.machineType=g2-standard-8 {2}autoscaling\.totalMinNodeCount=0 {2}autoscaling\.totalMaxNodeCount=6 {2}nodeConfig\.spot=false/);
+  assert.match(gpu, /guestAccelerators=\[\{count=1, .*type=nvidia-l4\}\]/);
+  assert.match(settingsOf(/helm\.sh\/v4:Chart istiod/), /chart=istiod@1\.30\.3 {2}namespace=istio-system {2}values\.autoscaleMin=2/);
+  assert.doesNotMatch(r.stdout, /mock-project|\{\d+ structured\}/);
+  assert.match(r.stdout, /resources \(\d+ platform components, [1-9]\d* protected\) in stack prod/);
+});
