@@ -60,3 +60,58 @@ test("GKE workload identity: the binding waits for the cluster (its identity poo
   const gsa = one(plan, "gcp:serviceaccount/account:Account", "external-dns");
   assert.ok(gsa.dependsOn.includes(iamApi.urn), "the GSA waits for the IAM API");
 });
+
+test("GKE DNS grants: custom roles with record and change permissions only, zone listing only for discoverZones", async () => {
+  const { plan } = await planVariant("gke-dev", undefined, (cloud) => {
+    cloud.workloadIdentity("cert-manager", { namespace: "cert-manager", name: "cert-manager" }, [{ kind: "dnsRecords" }]);
+    cloud.workloadIdentity("external-dns", { namespace: "external-dns", name: "external-dns" }, [{ kind: "dnsRecords", discoverZones: true }]);
+  });
+  const roleText = JSON.stringify(plan.resources.map((r) => r.inputs));
+  for (const predefined of ["roles/dns.admin", "roles/dns.reader", "roles/owner", "roles/editor"]) {
+    assert.ok(!roleText.includes(`"${predefined}"`), `no workload gets ${predefined}`);
+  }
+  const records = one(plan, "gcp:projects/iAMCustomRole:IAMCustomRole", "dns-records");
+  const zoneList = one(plan, "gcp:projects/iAMCustomRole:IAMCustomRole", "dns-zone-list");
+  const r = records.inputs as any;
+  const z = zoneList.inputs as any;
+  assert.deepEqual([...r.permissions].sort(), [
+    "dns.changes.create", "dns.changes.get", "dns.changes.list", "dns.managedZones.get",
+    "dns.resourceRecordSets.create", "dns.resourceRecordSets.delete", "dns.resourceRecordSets.get",
+    "dns.resourceRecordSets.list", "dns.resourceRecordSets.update",
+  ]);
+  assert.deepEqual(z.permissions, ["dns.managedZones.list"]);
+  const suffix = one(plan, "random:index/randomId:RandomId", "custom-role-suffix");
+  for (const role of [records, zoneList]) {
+    const inputs = role.inputs as any;
+    assert.equal(inputs.stage, "GA");
+    assert.equal(inputs.project, "acme-ml-dev", "custom roles live in the zone's project");
+    assert.match(inputs.roleId, /^[a-zA-Z0-9_.]{3,64}$/, "role IDs allow no hyphens and at most 64 characters");
+    assert.ok(inputs.roleId.includes("_gke_dev_"), "the role ID carries the stack");
+    // A re-created stack must not reuse a deleted role's ID (reserved up to 37 days after deletion).
+    assert.ok(role.dependsOn.includes(suffix.urn), "the role ID has a per-lifetime random suffix");
+  }
+  const zoneGrants = ofType(plan, "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember");
+  assert.deepEqual(zoneGrants.map((g) => g.name).sort(), ["cert-manager-dns-zone", "external-dns-dns-zone"]);
+  for (const g of zoneGrants) {
+    assert.equal((g.inputs as any).role, `projects/acme-ml-dev/roles/${r.roleId}`);
+    assert.ok(g.dependsOn.includes(records.urn));
+  }
+  const listers = ofType(plan, "gcp:projects/iAMMember:IAMMember").filter((m) => (m.inputs as any).role === `projects/acme-ml-dev/roles/${z.roleId}`);
+  assert.deepEqual(listers.map((m) => m.name), ["external-dns-dns-zone-list"], "only external-dns lists zones");
+  const gsa = one(plan, "gcp:serviceaccount/account:Account", "external-dns").inputs as any;
+  assert.equal((listers[0].inputs as any).member, `serviceAccount:${gsa.accountId}@acme-ml-dev.iam.gserviceaccount.com`);
+});
+
+test("GKE DNS grants: the custom roles are created in the zone's own project when it differs", async () => {
+  const { plan } = await planVariant(
+    "gke-dev",
+    (c) => {
+      c["platform:dns"] = JSON.stringify({ domain: "ml-dev.acme.example", zone: { id: "acme-example", dnsName: "acme.example", project: "acme-dns-host" } });
+    },
+    (cloud) => void cloud.workloadIdentity("cert-manager", { namespace: "cert-manager", name: "cert-manager" }, [{ kind: "dnsRecords" }]),
+  );
+  const role = one(plan, "gcp:projects/iAMCustomRole:IAMCustomRole", "dns-records").inputs as any;
+  assert.equal(role.project, "acme-dns-host");
+  const grant = one(plan, "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", "cert-manager-dns-zone").inputs as any;
+  assert.equal(grant.role, `projects/acme-dns-host/roles/${role.roleId}`);
+});

@@ -61,7 +61,8 @@ test("GKE workload identity: GSA bound to exactly one KSA, with the granted role
   assert.equal(binding[0].role, "roles/iam.workloadIdentityUser");
   assert.equal(binding[0].member, "serviceAccount:acme-ml-dev.svc.id.goog[cert-manager/cert-manager]");
   const zoneGrant = one(plan, "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", "cert-manager-dns-zone").inputs as any;
-  assert.deepEqual([zoneGrant.managedZone, zoneGrant.role, zoneGrant.project], ["acme-example", "roles/dns.admin", "acme-ml-dev"]);
+  const recordsRole = one(plan, "gcp:projects/iAMCustomRole:IAMCustomRole", "dns-records").inputs as any;
+  assert.deepEqual([zoneGrant.managedZone, zoneGrant.role, zoneGrant.project], ["acme-example", `projects/acme-ml-dev/roles/${recordsRole.roleId}`, "acme-ml-dev"]);
   assert.equal(zoneGrant.member, "serviceAccount:ml-gke-dev-cert-manager@acme-ml-dev.iam.gserviceaccount.com");
 });
 

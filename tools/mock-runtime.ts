@@ -102,6 +102,12 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string, projec
     case "kubernetes:helm.sh/v4:Chart":
       state.resources = [];
       break;
+    case "random:index/randomId:RandomId":
+      Object.assign(state, { hex: "a1b2c3", b64Url: "obLD", b64Std: "obLD", dec: "10597059" });
+      break;
+    case "gcp:projects/iAMCustomRole:IAMCustomRole":
+      state.name = `projects/${i.project ?? project}/roles/${i.roleId}`;
+      break;
     case "random:index/randomPassword:RandomPassword":
       state.result = `${generatedSecretMock}${args.name}`;
       break;

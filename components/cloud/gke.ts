@@ -4,15 +4,34 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as gcp from "@pulumi/gcp";
+import * as random from "@pulumi/random";
 import type { GkeSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
 import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 import { execKubeconfig } from "./kubeconfig";
-import { gcpAccountId, physicalName } from "./names";
+import { gcpAccountId, gcpRoleIdPart, physicalName } from "./names";
 import { taintEffect } from "./taints";
 
 const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 /** GKE spreads a regional cluster's nodes over three of the region's zones unless nodeLocations says otherwise. */
 const regionalZones = 3;
+/**
+ * Custom roles for DNS-01 and external-dns, instead of roles/dns.admin (which could delete the zone or
+ * change its IAM) and roles/dns.reader (which reads every zone's records). Records and changes are
+ * bound on the platform's zone only; zone listing (external-dns) is a project-level permission.
+ */
+export const dnsRecordPermissions = [
+  "dns.changes.create",
+  "dns.changes.get",
+  "dns.changes.list",
+  "dns.managedZones.get",
+  "dns.resourceRecordSets.create",
+  "dns.resourceRecordSets.delete",
+  "dns.resourceRecordSets.get",
+  "dns.resourceRecordSets.list",
+  "dns.resourceRecordSets.update",
+];
+export const dnsZoneListPermissions = ["dns.managedZones.list"];
+
 const requiredApis = ["compute.googleapis.com", "container.googleapis.com", "dns.googleapis.com", "iam.googleapis.com"];
 
 export interface GkeClusterArgs {
@@ -51,6 +70,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
   public readonly nodeServiceAccount: pulumi.Output<string>;
   private readonly config: PlatformConfig;
   private readonly settings: GkeSettings;
+  private readonly customRoles = new Map<string, gcp.projects.IAMCustomRole>();
+  private roleSuffix?: random.RandomId;
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cloud:Gke", name, {}, opts);
@@ -234,6 +255,36 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     return new GkeWorkloadIdentity(name, { cluster: this, serviceAccount: sa, grants, zone: this.zone() }, { ...opts, providers: [this.gcpProvider] });
   }
 
+  /**
+   * A custom role in the DNS zone's project (a project's custom roles can be granted only inside it),
+   * created once per stack on first use. Its ID carries the stack and a random suffix drawn when the
+   * stack is created: a deleted custom role is soft-deleted for 7 days (the provider undeletes and
+   * updates it if the same ID is created again) and its ID stays reserved for up to 30 more days, in
+   * which creating that ID fails. A fresh suffix per stack lifetime lets an ephemeral stack be
+   * destroyed and re-created under the same name at any time.
+   */
+  dnsRole(kind: "records" | "zoneList"): gcp.projects.IAMCustomRole {
+    const existing = this.customRoles.get(kind);
+    if (existing) return existing;
+    this.roleSuffix ??= new random.RandomId("custom-role-suffix", { byteLength: 3 }, { parent: this });
+    // At most 18 + 36 + 1 + 6 = 61 of the 64 characters a role ID may have.
+    const stackId = gcpRoleIdPart(this.stack, 36);
+    const role = new gcp.projects.IAMCustomRole(
+      `dns-${kind === "records" ? "records" : "zone-list"}`,
+      {
+        project: this.zone().project,
+        roleId: pulumi.interpolate`mlops_${kind === "records" ? "dnsRecords" : "dnsZoneList"}_${stackId}_${this.roleSuffix.hex}`,
+        title: kind === "records" ? `DNS records in ${this.zone().name} (${this.stack})` : `List DNS zones (${this.stack})`,
+        description: "Managed by the mlops platform stack; least privilege for cert-manager DNS-01 and external-dns.",
+        permissions: kind === "records" ? dnsRecordPermissions : dnsZoneListPermissions,
+        stage: "GA",
+      },
+      { parent: this, provider: this.gcpProvider, dependsOn: [this.iamApi] },
+    );
+    this.customRoles.set(kind, role);
+    return role;
+  }
+
   bucket(name: string, opts: BucketOptions = {}, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore {
     const bucket = new gcp.storage.Bucket(
       name,
@@ -291,14 +342,19 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource implements Wor
     args.grants.forEach((g, i) => {
       switch (g.kind) {
         case "dnsRecords":
-          // Write access to the platform's zone only; zone discovery needs read on the zone's project.
+          // Records and changes in the platform's zone only: not the zone itself, nor its IAM.
           new gcp.dns.DnsManagedZoneIamMember(
             `${name}-dns-zone`,
-            { project: args.zone.project, managedZone: args.zone.name, role: "roles/dns.admin", member: gsa.member },
+            { project: args.zone.project, managedZone: args.zone.name, role: cluster.dnsRole("records").name, member: gsa.member },
             { parent: this },
           );
           if (g.discoverZones) {
-            new gcp.projects.IAMMember(`${name}-dns-reader`, { project: args.zone.project, role: "roles/dns.reader", member: gsa.member }, { parent: this });
+            // Zone names only (dns.managedZones.list), which cannot be granted below the project.
+            new gcp.projects.IAMMember(
+              `${name}-dns-zone-list`,
+              { project: args.zone.project, role: cluster.dnsRole("zoneList").name, member: gsa.member },
+              { parent: this },
+            );
           }
           break;
         case "objectStore":

@@ -15,3 +15,11 @@ export function gcpAccountId(stack: string, name: string): string {
   const id = physicalName(`ml-${stack}`, name, 30);
   return id.padEnd(6, "0");
 }
+
+/** The stack as a part of a GCP custom role ID ([a-zA-Z0-9_.], no hyphens), at most maxLength characters. */
+export function gcpRoleIdPart(stack: string, maxLength: number): string {
+  const id = stack.toLowerCase().replace(/[^a-z0-9]/g, "_");
+  if (id.length <= maxLength) return id;
+  const hash = createHash("sha256").update(stack).digest("hex").slice(0, 6);
+  return `${id.slice(0, maxLength - hash.length - 1)}_${hash}`;
+}
