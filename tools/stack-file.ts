@@ -5,7 +5,8 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
 
-export const repoRoot = resolve(__dirname, "..");
+/** The project root: the nearest folder above this file with a Pulumi.yaml (also from a bundled copy in node_modules/.cache). */
+export const repoRoot = findProjectRoot(__dirname);
 export const projectName: string = parse(readFileSync(join(repoRoot, "Pulumi.yaml"), "utf8")).name;
 
 export interface StackFile {
@@ -75,4 +76,11 @@ export function readStackFile(ref: string): StackFile {
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return { stack: stackNameOf(path), path, config, secretKeys };
+}
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = resolve(dir, "..")) {
+    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
+    if (resolve(dir, "..") === dir) throw new Error(`no Pulumi.yaml above ${from}`);
+  }
 }
