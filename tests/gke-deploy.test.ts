@@ -115,3 +115,17 @@ test("GKE DNS grants: the custom roles are created in the zone's own project whe
   const grant = one(plan, "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", "cert-manager-dns-zone").inputs as any;
   assert.equal(grant.role, `projects/acme-dns-host/roles/${role.roleId}`);
 });
+
+test("GKE Calico (dataplaneV2: false): network policy enabled together with its add-on; Dataplane V2 has neither", async () => {
+  const { plan } = await planVariant("gke-dev", (c) => {
+    c["platform:cloud"] = JSON.stringify({ ...JSON.parse(c["platform:cloud"]), dataplaneV2: false });
+  });
+  const calico = one(plan, "gcp:container/cluster:Cluster", "cluster").inputs as any;
+  assert.deepEqual(calico.networkPolicy, { enabled: true, provider: "CALICO" });
+  assert.deepEqual(calico.addonsConfig.networkPolicyConfig, { disabled: false }, "Calico needs the network-policy add-on");
+  assert.equal(calico.datapathProvider, undefined);
+  const v2 = one(await cloudPlan("gke-dev"), "gcp:container/cluster:Cluster", "cluster").inputs as any;
+  assert.equal(v2.datapathProvider, "ADVANCED_DATAPATH");
+  assert.equal(v2.networkPolicy, undefined);
+  assert.equal(v2.addonsConfig.networkPolicyConfig, undefined);
+});

@@ -167,7 +167,12 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
         datapathProvider: s.dataplaneV2 ? "ADVANCED_DATAPATH" : undefined,
         networkPolicy: s.dataplaneV2 ? undefined : { enabled: true, provider: "CALICO" },
         enableShieldedNodes: true,
-        addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+        addonsConfig: {
+          gcePersistentDiskCsiDriverConfig: { enabled: true },
+          // Calico enforces NetworkPolicy only with the network-policy add-on enabled as well (without it the
+          // Calico pods never run); Dataplane V2 enforces policy itself and must not have the add-on.
+          networkPolicyConfig: s.dataplaneV2 ? undefined : { disabled: false },
+        },
         deletionProtection: config.protect,
       },
       {
