@@ -1,7 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, validateConfig } from "../infra/config/load";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, secureFieldsFromStackFile, validateConfig } from "../infra/config/load";
+import { defaultEksVersion, supportedEksVersions } from "../infra/config/resolve";
 import { readStackFile } from "../tools/stack-file";
 
 function gke(overrides: Record<string, unknown> = {}, cloud: Record<string, unknown> = {}): Record<string, string> {
@@ -19,6 +23,7 @@ function gke(overrides: Record<string, unknown> = {}, cloud: Record<string, unkn
 }
 
 const secretKeys = ["platform:identity"];
+const systemPool = { name: "system", role: "system", machineType: "e2-standard-4", min: 1, max: 3 };
 
 function problems(config: Record<string, string>, secrets: string[] = secretKeys): string[] {
   try {
@@ -59,19 +64,19 @@ test("ephemeral defaults: spot pools, force-destroy", () => {
 });
 
 test("gpu pools get the nvidia taint unless they set their own", () => {
-  const c = validateConfig("t", gke({}, { nodePools: [{ name: "gpu", role: "gpu", machineType: "g2-standard-8", gpu: { type: "nvidia-l4", count: 1 }, min: 0, max: 1 }] }), secretKeys);
+  const c = validateConfig("t", gke({}, { nodePools: [systemPool, { name: "gpu", role: "gpu", machineType: "g2-standard-8", gpu: { type: "nvidia-l4", count: 1 }, min: 0, max: 1 }] }), secretKeys);
   assert.ok(c.cloud.kind === "gke");
-  assert.deepEqual(c.cloud.nodePools[0].taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
+  assert.deepEqual(c.cloud.nodePools[1].taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
 });
 
 test("unknown keys are rejected with their full path, at every level", () => {
   const found = problems(
-    gke({ "platform:domian": "x", "mlops-platform:tier": "dev" }, { nodePools: [{ name: "a", role: "cpu", machineType: "e2", min: 0, max: 1, spto: true }], regoin: "x" }),
+    gke({ "platform:domian": "x", "mlops-platform:tier": "dev" }, { nodePools: [{ name: "system", role: "system", machineType: "e2-standard-4", min: 0, max: 1, spto: true }], regoin: "x" }),
   );
   assert.deepEqual(found.sort(), [
     "mlops-platform:tier: this program reads the \"platform\" namespace; rename the key to platform:tier",
-    "platform:cloud.nodePools[0].spto: unknown key; remove it or check its spelling",
-    "platform:cloud.regoin: unknown key; remove it or check its spelling",
+    "platform:cloud.nodePools[0].spto: unknown key; did you mean spot?",
+    "platform:cloud.regoin: unknown key; did you mean region?",
     "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls, platform:edge, platform:identity",
   ]);
 });
@@ -91,11 +96,11 @@ test("every problem is reported at once, with expected and found values", () => 
 
 test("cross-field rules: min > max, zonal without zone, gpu without type", () => {
   const found = problems(
-    gke({}, { zone: undefined, nodePools: [{ name: "g", role: "gpu", machineType: "g2", gpu: { count: 1 }, min: 3, max: 1 }] }),
+    gke({}, { zone: undefined, nodePools: [systemPool, { name: "g", role: "gpu", machineType: "g2-standard-8", gpu: { count: 1 }, min: 3, max: 1 }] }),
   );
   assert.deepEqual(found.sort(), [
-    "platform:cloud.nodePools[0].gpu.type: GKE needs the accelerator type, e.g. nvidia-l4 or nvidia-tesla-t4",
-    "platform:cloud.nodePools[0].min: min (3) is greater than max (1)",
+    "platform:cloud.nodePools[1].gpu.type: GKE needs the accelerator type, e.g. nvidia-l4 or nvidia-tesla-t4",
+    "platform:cloud.nodePools[1].min: min (3) is greater than max (1)",
     "platform:cloud.zone: required for a zonal cluster (regional is false for tier dev); set zone: europe-west4-b or regional: true",
   ]);
 });
@@ -146,7 +151,7 @@ const staticUser = { email: "admin@acme.example", username: "admin", password: "
 test("static passwords are rejected outside local and dev", () => {
   for (const tier of ["ephemeral", "prod"]) {
     const found = problems(
-      gke({ "platform:tier": tier, "platform:identity": { staticUsers: [staticUser] } }, { masterAuthorizedNetworks: [{ name: "vpn", cidr: "10.0.0.0/8" }] }),
+      gke({ "platform:tier": tier, "platform:identity": { staticUsers: [staticUser] } }, { regional: false, masterAuthorizedNetworks: [{ name: "vpn", cidr: "10.0.0.0/8" }] }),
     );
     assert.deepEqual(found, [`platform:identity.staticUsers: static passwords are allowed only in local and dev tiers (this is ${tier}); sign in through a connector instead`]);
   }
@@ -173,4 +178,266 @@ test("an identity with no way to sign in, and duplicate connector ids, are rejec
   assert.deepEqual(problems(gke({ "platform:identity": {} })), ["platform:identity.connectors: nobody can sign in: add a connector (or staticUsers on local/dev)"]);
   const github = { type: "github", id: "gh", name: "GitHub", clientId: "a", clientSecret: "b", orgs: [{ name: "acme" }] };
   assert.deepEqual(problems(gke({ "platform:identity": { connectors: [github, github] } })), ['platform:identity.connectors[1].id: duplicate connector id "gh"']);
+});
+
+function eks(overrides: Record<string, unknown> = {}, cloud: Record<string, unknown> = {}): Record<string, string> {
+  return gke({ "platform:dns": { domain: "ml.acme.example", zone: { id: "Z1", dnsName: "acme.example" } }, ...overrides }, { kind: "eks", region: "eu-west-1", project: undefined, zone: undefined, ...cloud });
+}
+
+// --- Secrets, field by field (the stack file says which fields were written with --secret) ---
+
+const twoConnectors = {
+  connectors: [
+    { type: "github", id: "gh", name: "GitHub", clientId: "a", clientSecret: "enc", orgs: [{ name: "acme" }] },
+    { type: "google", id: "google", name: "Google", clientId: "b", clientSecret: "plain" },
+  ],
+};
+
+test("a plain-text secret beside a secure one is rejected by its exact key path", () => {
+  const config = gke({ "platform:identity": twoConnectors });
+  const secure = { keys: Object.keys(config), paths: ["platform:identity.connectors[0].clientSecret"] };
+  try {
+    validateConfig("t", config, secretKeys, secure);
+    assert.fail("accepted");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.problems.map((p) => `${p.key}: ${p.message}`), [
+      "platform:identity.connectors[1].clientSecret: is a secret but is written in plain text; set it with pulumi config set --secret --path 'platform:identity.connectors[1].clientSecret' <value>",
+    ]);
+  }
+  const all = { keys: Object.keys(config), paths: ["platform:identity.connectors[0].clientSecret", "platform:identity.connectors[1].clientSecret"] };
+  assert.doesNotThrow(() => validateConfig("t", config, secretKeys, all));
+});
+
+test("a secure value in a non-secret field of a secret section is rejected", () => {
+  const config = gke();
+  const secure = { keys: Object.keys(config), paths: ["platform:identity.connectors[0].clientSecret", "platform:identity.connectors[0].clientId"] };
+  assert.throws(
+    () => validateConfig("t", config, secretKeys, secure),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.problems.length === 1 &&
+      `${e.problems[0].key}: ${e.problems[0].message}` ===
+        "platform:identity.connectors[0].clientId: is stored as a secret but is not a secret field; it would reach resource inputs in plain text, so set it without --secret",
+  );
+});
+
+test("at pulumi up the stack file is found through Pulumi.yaml's stackConfigDir; without it the check is per key", () => {
+  const dir = mkdtempSync(join(tmpdir(), "project-"));
+  writeFileSync(join(dir, "Pulumi.yaml"), "name: mlops-platform\nruntime: nodejs\nstackConfigDir: stacks\n");
+  mkdirSync(join(dir, "stacks"));
+  writeFileSync(
+    join(dir, "stacks", "Pulumi.dev.yaml"),
+    "config:\n  platform:tier: dev\n  platform:identity:\n    connectors:\n      - { type: github, id: gh, name: GitHub, clientId: a, clientSecret: { secure: v1:x }, orgs: [{ name: acme }] }\n      - { type: google, id: google, name: Google, clientId: b, clientSecret: plain }\n",
+  );
+  const runtime = gke({ "platform:identity": { connectors: [{ ...twoConnectors.connectors[0], clientSecret: "decrypted" }, twoConnectors.connectors[1]] } });
+  const secure = secureFieldsFromStackFile(runtime, dir, "dev");
+  // platform:cloud etc. are not in the file (config from elsewhere): only the keys whose value is the file's count.
+  assert.deepEqual(secure, { keys: ["platform:tier", "platform:identity"], paths: ["platform:identity.connectors[0].clientSecret"] });
+  assert.throws(
+    () => validateConfig("dev", runtime, secretKeys, secure),
+    (e: unknown) => e instanceof ConfigError && e.problems.map((p) => p.key).join() === "platform:identity.connectors[1].clientSecret",
+  );
+  assert.equal(secureFieldsFromStackFile(runtime, dir, "other"), undefined);
+  // A value that differs from the file (set elsewhere) falls back to the per-key check.
+  const changed = gke({ "platform:identity": { connectors: [{ ...twoConnectors.connectors[0], clientId: "z" }] } });
+  assert.deepEqual(secureFieldsFromStackFile(changed, dir, "dev")?.keys, ["platform:tier"]);
+});
+
+// --- CIDRs ---
+
+test("CIDRs: octets, prefix length and host bits are checked, with the network address to use", () => {
+  const found = problems(
+    gke({}, { network: { nodeCidr: "10.0.0.1/16", podCidr: "10.300.0.0/14", serviceCidr: "10.12.0.0/33", masterCidr: "172.16.0.0/24" }, masterAuthorizedNetworks: [{ name: "a", cidr: "10.0.0.0" }] }),
+  );
+  assert.deepEqual(found.sort(), [
+    'platform:cloud.masterAuthorizedNetworks[0].cidr: expected an IPv4 CIDR such as 10.0.0.0/16 (found "10.0.0.0")',
+    "platform:cloud.network.masterCidr: must be a /28: GKE's control plane range is always a /28, e.g. 172.16.0.0/28 (found \"172.16.0.0/24\")",
+    'platform:cloud.network.nodeCidr: host bits are set; the network address is 10.0.0.0/16, use that (found "10.0.0.1/16")',
+    'platform:cloud.network.podCidr: each of the four address numbers must be 0-255, without leading zeros (found "10.300.0.0/14")',
+    'platform:cloud.network.serviceCidr: prefix /33 is longer than /32 (found "10.12.0.0/33")',
+  ]);
+});
+
+test("GKE node, pod, service and master ranges must not overlap (defaults included)", () => {
+  assert.deepEqual(problems(gke({}, { network: { nodeCidr: "10.16.0.0/20" } })), [
+    "platform:cloud.network.nodeCidr: 10.16.0.0/20 overlaps podCidr 10.16.0.0/14 (the default); the node, pod, service and master ranges must not overlap",
+  ]);
+  assert.deepEqual(problems(gke({}, { network: { podCidr: "10.0.0.0/8", serviceCidr: "10.200.0.0/20" } })).sort(), [
+    "platform:cloud.network.podCidr: 10.0.0.0/8 overlaps nodeCidr 10.10.0.0/20 (the default); the node, pod, service and master ranges must not overlap",
+    "platform:cloud.network.serviceCidr: 10.200.0.0/20 overlaps podCidr 10.0.0.0/8; the node, pod, service and master ranges must not overlap",
+  ]);
+});
+
+test("EKS vpcCidr must be /16 to /22 (the adapter carves /prefix+3 and /prefix+6 subnets)", () => {
+  for (const cidr of ["10.0.0.0/12", "10.0.0.0/23"]) {
+    assert.deepEqual(problems(eks({}, { vpcCidr: cidr })), [
+      `platform:cloud.vpcCidr: the prefix must be /16 to /22: AWS allows at most a /16 VPC, and the public subnets (/prefix+6) must be at least /28, AWS's smallest subnet (found "${cidr}")`,
+    ]);
+  }
+  for (const cidr of ["10.0.0.0/16", "10.0.0.0/22"]) assert.doesNotThrow(() => validateConfig("t", eks({}, { vpcCidr: cidr }), secretKeys));
+});
+
+test("prod GKE may not open the API to every address", () => {
+  const found = problems(gke({ "platform:tier": "prod" }, { zone: undefined, masterAuthorizedNetworks: [{ name: "vpn", cidr: "10.0.0.0/8" }, { name: "all", cidr: "0.0.0.0/0" }] }));
+  assert.deepEqual(found, [
+    "platform:cloud.masterAuthorizedNetworks[1].cidr: prod must not open the Kubernetes API to every address (0.0.0.0/0); list your networks, e.g. the office VPN and CI runners",
+  ]);
+});
+
+// --- Node pools ---
+
+test("node pools: the other cloud's machine types are named as such", () => {
+  assert.deepEqual(problems(gke({}, { nodePools: [{ ...systemPool, machineType: "m6i.large" }] })), [
+    'platform:cloud.nodePools[0].machineType: "m6i.large" is an EC2 instance type (EKS); GKE needs a Compute Engine machine type such as e2-standard-4',
+  ]);
+  assert.deepEqual(problems(eks({}, { nodePools: [{ ...systemPool, machineType: "e2-standard-4" }] })), [
+    'platform:cloud.nodePools[0].machineType: "e2-standard-4" is a Compute Engine machine type (GKE); EKS needs an EC2 instance type such as m6i.large',
+  ]);
+});
+
+test("node pools: a GPU pool needs a GPU machine (EKS: x86 NVIDIA families; GKE: the accelerator's machine family)", () => {
+  const eksSystem = { ...systemPool, machineType: "m6i.large" };
+  const found = problems(
+    eks({}, { nodePools: [eksSystem, { name: "gpu", role: "gpu", machineType: "m6i.xlarge", gpu: { count: 1 }, min: 0, max: 1 }, { name: "arm", role: "gpu", machineType: "g5g.xlarge", gpu: { count: 1 }, min: 0, max: 1 }] }),
+  );
+  const families = "g4dn, g5, g6, g6e, g6f, gr6, p3, p3dn, p4d, p4de, p5, p5e, p5en, p6-b200";
+  assert.deepEqual(found, [
+    `platform:cloud.nodePools[1].machineType: "m6i.xlarge" has no NVIDIA GPU the EKS AL2023 NVIDIA AMI supports; use an instance of ${families}, e.g. g6.xlarge`,
+    `platform:cloud.nodePools[2].machineType: "g5g.xlarge" has no NVIDIA GPU the EKS AL2023 NVIDIA AMI supports (Arm instances cannot run the x86 EKS NVIDIA AMI); use an instance of ${families}, e.g. g6.xlarge`,
+  ]);
+  for (const machineType of ["g6e.2xlarge", "p5.48xlarge", "g4dn.xlarge"]) {
+    assert.doesNotThrow(() => validateConfig("t", eks({}, { nodePools: [eksSystem, { name: "gpu", role: "gpu", machineType, gpu: { count: 1 }, min: 0, max: 1 }] }), secretKeys));
+  }
+  const gpu = (machineType: string, type: string, name = `gpu-${machineType.split("-")[0]}`) => ({ name, role: "gpu", machineType, gpu: { type, count: 1 }, min: 0, max: 1 });
+  assert.deepEqual(problems(gke({}, { nodePools: [systemPool, gpu("n2-standard-8", "nvidia-l4"), gpu("a2-highgpu-1g", "nvidia-a100-80gb"), gpu("g2-standard-8", "nvidia-rtx-9000", "gpu-x")] })), [
+    'platform:cloud.nodePools[1].machineType: accelerator nvidia-l4 attaches only to g2-* machine types (found "n2-standard-8")',
+    'platform:cloud.nodePools[2].machineType: accelerator nvidia-a100-80gb attaches only to a2-ultragpu-* machine types (found "a2-highgpu-1g")',
+    'platform:cloud.nodePools[3].gpu.type: unknown GKE accelerator type "nvidia-rtx-9000"; expected one of nvidia-l4, nvidia-tesla-a100, nvidia-a100-80gb, nvidia-h100-80gb, nvidia-h100-mega-80gb, nvidia-tesla-t4, nvidia-tesla-v100, nvidia-tesla-p4, nvidia-tesla-p100',
+  ]);
+  for (const [m, t] of [["a2-ultragpu-1g", "nvidia-a100-80gb"], ["a3-megagpu-8g", "nvidia-h100-mega-80gb"], ["a3-highgpu-8g", "nvidia-h100-80gb"], ["n1-standard-8", "nvidia-tesla-t4"], ["a2-megagpu-16g", "nvidia-tesla-a100"]]) {
+    assert.doesNotThrow(() => validateConfig("t", gke({}, { nodePools: [systemPool, gpu(m, t)] }), secretKeys), `${m} ${t}`);
+  }
+});
+
+test("node pools: one pool must have role system", () => {
+  assert.deepEqual(problems(gke({}, { nodePools: [{ ...systemPool, name: "cpu", role: "cpu" }] })), [
+    'platform:cloud.nodePools: no pool has role "system"; add one (e.g. { name: system, role: system, ... }): the platform add-ons run there and the Kubernetes provider waits for the system pools',
+  ]);
+});
+
+test("node pools: label and taint keys and values follow the Kubernetes rules", () => {
+  const found = problems(
+    gke({}, {
+      nodePools: [
+        {
+          ...systemPool,
+          labels: { "team.acme.example/owner": "ml", "Bad.Prefix/x": "v", "-x": "v", ok: "-bad-", [`a${"b".repeat(63)}`]: "" },
+          taints: [{ key: "dedicated/", value: "x", effect: "NoSchedule" }, { key: "dedicated", value: "a b", effect: "NoSchedule" }],
+        },
+      ],
+    }),
+  );
+  const name = 'must be 1-63 characters of A-Z, a-z, 0-9, "-", "_", "." and start and end with a letter or digit';
+  const value = 'a label or taint value must be empty or 1-63 characters of A-Z, a-z, 0-9, "-", "_", "." starting and ending with a letter or digit';
+  assert.deepEqual(found.sort(), [
+    `platform:cloud.nodePools[0].labels["-x"]: invalid key: the name "-x" ${name}`,
+    `platform:cloud.nodePools[0].labels.ok: ${value} (found "-bad-")`,
+    `platform:cloud.nodePools[0].labels.a${"b".repeat(63)}: invalid key: the name "a${"b".repeat(63)}" ${name}`,
+    `platform:cloud.nodePools[0].labels["Bad.Prefix/x"]: invalid key: the prefix "Bad.Prefix" must be a lowercase DNS subdomain such as example.com (at most 253 characters) followed by one "/"`,
+    `platform:cloud.nodePools[0].taints[0].key: the name "" ${name} (found "dedicated/")`,
+    `platform:cloud.nodePools[0].taints[1].value: ${value} (found "a b")`,
+  ].sort());
+});
+
+test("node pools: name length leaves room for the 26-character unique suffix (GKE 13, EKS 36)", () => {
+  assert.deepEqual(problems(gke({}, { nodePools: [{ ...systemPool, name: "system-general" }] })), [
+    'platform:cloud.nodePools[0].name: "system-general" is 14 characters; at most 13 on GKE: GKE node pool names are limited to 40 characters and a unique 26-character suffix is appended ("<name>-<suffix>") so a changed pool can be replaced create-before-delete',
+  ]);
+  assert.doesNotThrow(() => validateConfig("t", gke({}, { nodePools: [{ ...systemPool, name: "system-genera" }] }), secretKeys));
+  const long = "s".repeat(37);
+  assert.deepEqual(problems(eks({}, { nodePools: [{ ...systemPool, machineType: "m6i.large", name: long }] })), [
+    `platform:cloud.nodePools[0].name: "${long}" is 37 characters; at most 36 on EKS: EKS node group names are limited to 63 characters and a unique 26-character suffix is appended ("<name>-<suffix>") so a changed pool can be replaced create-before-delete`,
+  ]);
+  assert.doesNotThrow(() => validateConfig("t", eks({}, { nodePools: [{ ...systemPool, machineType: "m6i.large", name: "s".repeat(36) }] }), secretKeys));
+});
+
+// --- Identity, versions, location ---
+
+test("email domains and hosted domains are bare domains; * stays allowed in emailDomains", () => {
+  const found = problems(
+    gke({
+      "platform:identity": {
+        emailDomains: ["*", "@acme.example"],
+        connectors: [{ type: "google", id: "g", name: "G", clientId: "x", clientSecret: "s", hostedDomains: ["acme.example", "@acme.example"] }],
+      },
+    }),
+  );
+  assert.deepEqual(found, [
+    'platform:identity.connectors[0].hostedDomains[1]: expected a bare lowercase domain such as acme.example (no @) (found "@acme.example")',
+    'platform:identity.emailDomains[1]: expected a bare lowercase domain such as acme.example (no @), or * for any (found "@acme.example")',
+  ]);
+});
+
+test("a zero session lifetime is rejected", () => {
+  assert.deepEqual(problems(gke({ "platform:identity": { ...JSON.parse(gke()["platform:identity"]), sessionLifetime: "0h" } })), [
+    'platform:identity.sessionLifetime: expected a positive number of hours such as 24h (found "0h")',
+  ]);
+});
+
+test("EKS versions outside the supported list are rejected with the list", () => {
+  assert.deepEqual(problems(eks({}, { version: "1.29" })), [
+    "platform:cloud.version: Kubernetes 1.29 is not supported on EKS by this release; use one of 1.32, 1.33, 1.34, 1.35",
+  ]);
+  assert.ok(supportedEksVersions.includes(defaultEksVersion as (typeof supportedEksVersions)[number]));
+});
+
+test("a Cognito region that disagrees with the user pool ID is rejected with the region to use", () => {
+  const cognito = { type: "cognito", id: "c", name: "Cognito", clientId: "x", clientSecret: "s", region: "eu-west-2", userPoolId: "eu-west-1_AbC" };
+  assert.deepEqual(problems(gke({ "platform:identity": { connectors: [cognito] } })), [
+    'platform:identity.connectors[0].region: "eu-west-2" does not match the user pool eu-west-1_AbC, which lives in eu-west-1; set region: eu-west-1',
+  ]);
+});
+
+test("regional: true with a zone is rejected instead of ignoring the zone", () => {
+  assert.deepEqual(problems(gke({}, { regional: true })), [
+    'platform:cloud.zone: a regional cluster spreads its nodes over all zones of europe-west4 and would ignore zone "europe-west4-a"; remove zone, or set regional: false for a zonal cluster in that zone',
+  ]);
+});
+
+// --- All problems at once, and no follow-on errors ---
+
+test("one bad pool does not hide a zone outside the region", () => {
+  const found = problems(gke({}, { zone: "europe-west1-b", nodePools: [systemPool, { name: "cpu", role: "cpu", machineType: "e2-standard-8", min: -1, max: 2 }] }));
+  assert.deepEqual(found.sort(), [
+    'platform:cloud.nodePools[1].min: Too small: expected number to be >=0 (found -1)',
+    'platform:cloud.zone: zone "europe-west1-b" is not in region "europe-west4"',
+  ]);
+});
+
+test("an invalid value does not cause errors from the default that would replace it", () => {
+  // Invalid zone: no "zone required"; invalid issuer: no "acmeEmail missing"; invalid dns zone: no "needs the DNS zone";
+  // an invalid system pool: no "no system pool"; an invalid gpu: no "role gpu needs gpu".
+  const found = problems(
+    gke(
+      { "platform:tls": { issuer: "letsencrypt" }, "platform:dns": { domain: "ml.acme.example", zone: { id: "z", dnsName: "Acme.Example" } } },
+      { zone: "europe-west4", nodePools: [{ ...systemPool, min: "1" }, { name: "gpu", role: "gpu", machineType: "g2-standard-8", gpu: { type: "nvidia-l4" }, min: 0, max: 1 }] },
+    ),
+  );
+  assert.deepEqual(found.sort(), [
+    "platform:cloud.nodePools[0].min: expected number, received string",
+    "platform:cloud.nodePools[1].gpu.count: required: expected number",
+    'platform:cloud.zone: expected a GCP zone such as europe-west4-a (found "europe-west4")',
+    'platform:dns.zone.dnsName: expected a lowercase DNS name such as example.com (found "Acme.Example")',
+    'platform:tls.issuer: Invalid option: expected one of "staging"|"production"|"selfSigned" (found "letsencrypt")',
+  ]);
+});
+
+test("misspelt keys get a suggestion, and the key they stand for is not also reported missing", () => {
+  const config = gke({ "platform:tier": undefined, "platfrom:tier": "dev", "platform:identty": gke()["platform:identity"], "platform:identity": undefined }, { nodPools: [] });
+  assert.deepEqual(problems(config).sort(), [
+    "platform:cloud.nodPools: unknown key; did you mean nodePools?",
+    "platform:identty: unknown key; did you mean platform:identity?",
+    'platfrom:tier: unknown namespace "platfrom"; did you mean platform:tier?',
+  ]);
 });

@@ -1,9 +1,12 @@
 // Reads stacks/Pulumi.<stack>.yaml into the flat config map the Pulumi runtime
-// uses. Secure values cannot be decrypted offline, so they become obvious
-// placeholders and their keys are marked secret, as Pulumi would mark them.
+// uses (parsing shared with the program: infra/config/stack-file.ts). Secure values
+// cannot be decrypted offline, so they become obvious placeholders and their keys
+// are marked secret, as Pulumi would mark them.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
+import { StackFileError } from "../infra/config/errors";
+import { readStackDocument } from "../infra/config/stack-file";
 
 /** The project root: the nearest folder above this file with a Pulumi.yaml (also from a bundled copy in node_modules/.cache). */
 export const repoRoot = findProjectRoot(__dirname);
@@ -14,6 +17,8 @@ export interface StackFile {
   path: string;
   config: Record<string, string>;
   secretKeys: string[];
+  /** Full key paths of the values written as {secure: ...}. */
+  securePaths: string[];
 }
 
 export const secretPlaceholder = (key: string) => `plan-placeholder-secret(${key})`;
@@ -29,32 +34,6 @@ function stackNameOf(path: string): string {
   return m ? m[1] : basename(path).replace(/\.ya?ml$/, "");
 }
 
-/** Replaces every {secure: ...} inside a value; returns whether any was found. */
-function replaceSecure(value: unknown, path: string): { value: unknown; secret: boolean } {
-  if (Array.isArray(value)) {
-    let secret = false;
-    const out = value.map((v, i) => {
-      const r = replaceSecure(v, `${path}[${i}]`);
-      secret ||= r.secret;
-      return r.value;
-    });
-    return { value: out, secret };
-  }
-  if (value && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    if (Object.keys(obj).length === 1 && typeof obj.secure === "string") return { value: secretPlaceholder(path), secret: true };
-    let secret = false;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(obj)) {
-      const r = replaceSecure(v, `${path}.${k}`);
-      secret ||= r.secret;
-      out[k] = r.value;
-    }
-    return { value: out, secret };
-  }
-  return { value, secret: false };
-}
-
 /** Names of the committed stacks: stacks/Pulumi.<name>.yaml, sorted. */
 export function committedStacks(): string[] {
   return readdirSync(join(repoRoot, "stacks"))
@@ -64,18 +43,17 @@ export function committedStacks(): string[] {
 
 export function readStackFile(ref: string): StackFile {
   const path = stackPath(ref);
-  if (!existsSync(path)) throw new Error(`no stack config at ${path}; stacks are stacks/Pulumi.<name>.yaml`);
-  const doc = (parse(readFileSync(path, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [rawKey, rawValue] of Object.entries(doc.config ?? {})) {
-    // As in Pulumi, a key without a namespace belongs to the project.
-    const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
-    const { value, secret } = replaceSecure(rawValue, key);
-    if (secret) secretKeys.push(key);
-    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  if (!existsSync(path)) {
+    const isName = !(ref.includes("/") || ref.endsWith(".yaml") || ref.endsWith(".yml"));
+    throw new StackFileError(
+      isName ? `stack ${ref}` : path,
+      isName
+        ? `no such stack: stacks/Pulumi.${ref}.yaml does not exist; available stacks: ${committedStacks().join(", ")} (or give the path to a stack file)`
+        : "no such file; give a stack name from stacks/ or the path to a Pulumi.<stack>.yaml file",
+    );
   }
-  return { stack: stackNameOf(path), path, config, secretKeys };
+  const doc = readStackDocument(path, projectName, secretPlaceholder);
+  return { stack: stackNameOf(path), path, config: doc.config, secretKeys: doc.secretKeys, securePaths: doc.securePaths };
 }
 
 function findProjectRoot(from: string): string {

@@ -3,51 +3,57 @@
 // Runs before any resource is declared.
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { closest, distance } from "fastest-levenshtein";
 import type { z } from "zod";
+import { ConfigError, keyPath, type Problem } from "./errors";
+import { knownKeysAt, salvage } from "./partial";
 import { requiredSections, sections, sectionsWithSecrets, type SectionName } from "./schema";
-import { resolve, type ParsedSections, type PlatformConfig, type Problem } from "./resolve";
+import { resolve, type ParsedSections, type PlatformConfig } from "./resolve";
+import { findStackFile, matchesFileValue, readStackDocument } from "./stack-file";
+
+export { ConfigError, StackFileError, type Problem } from "./errors";
 
 export const namespace = "platform";
 const projectNamespace = "mlops-platform";
-
-/** A configuration error: Pulumi prints RunError messages without a stack trace. */
-export class ConfigError extends pulumi.RunError {
-  constructor(public readonly problems: Problem[]) {
-    super(
-      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n"),
-    );
-    this.name = "ConfigError";
-  }
-}
 
 function describe(value: unknown): string {
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
-function valueAt(root: unknown, path: PropertyKey[]): { found: boolean; value?: unknown } {
+function valueAt(root: unknown, path: readonly PropertyKey[]): { found: boolean; value?: unknown } {
   let cur: unknown = root;
   for (const p of path) {
-    if (cur === null || typeof cur !== "object" || !(p as string in (cur as object))) return { found: false };
+    if (cur === null || typeof cur !== "object" || !((p as string) in (cur as object))) return { found: false };
     cur = (cur as Record<PropertyKey, unknown>)[p];
   }
   return { found: true, value: cur };
 }
 
-/** platform:cloud + ["nodePools", 1, "min"] -> platform:cloud.nodePools[1].min */
-function keyPath(section: string, path: PropertyKey[]): string {
-  return path.reduce<string>((key, p) => key + (typeof p === "number" ? `[${p}]` : `.${String(p)}`), `${namespace}:${section}`);
+/** The candidate `word` is a likely misspelling of, if any (edit distance 1, or 2 for longer words). */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, candidates);
+  const d = distance(word.toLowerCase(), best.toLowerCase());
+  return d <= Math.max(1, Math.min(2, Math.floor(word.length / 2))) ? best : undefined;
 }
 
 /** Turns zod issues into problems with the full key path, the expectation, and what was found. */
-export function zodProblems(section: string, input: unknown, error: z.ZodError): Problem[] {
+export function zodProblems(section: string, input: unknown, error: z.ZodError, schema?: z.ZodType): Problem[] {
   const out: Problem[] = [];
+  const root = `${namespace}:${section}`;
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
+      const known = schema ? knownKeysAt(schema, input, issue.path) : [];
       for (const k of issue.keys) {
-        out.push({ key: keyPath(section, [...issue.path, k]), message: "unknown key; remove it or check its spelling" });
+        const near = nearest(k, known.filter((n) => !issue.keys.includes(n)));
+        out.push({ key: keyPath(root, [...issue.path, k]), message: near ? `unknown key; did you mean ${near}?` : "unknown key; remove it or check its spelling" });
       }
+      continue;
+    }
+    if (issue.code === "invalid_key") {
+      // A record's key (labels, annotations): the key itself is the problem.
+      out.push({ key: keyPath(root, issue.path), message: `invalid key: ${issue.issues[0]?.message ?? issue.message}` });
       continue;
     }
     const at = valueAt(input, issue.path);
@@ -58,7 +64,7 @@ export function zodProblems(section: string, input: unknown, error: z.ZodError):
     } else if (issue.code !== "invalid_type") {
       message += ` (found ${describe(at.value)})`;
     }
-    const key = keyPath(section, issue.path);
+    const key = keyPath(root, issue.path);
     out.push({ key, message: message.replace("{key}", key) });
   }
   return out;
@@ -78,21 +84,57 @@ function parseRaw(key: string, raw: string): unknown {
   return raw === "true" ? true : raw === "false" ? false : raw;
 }
 
+/** Every leaf of a parsed section by key path, and whether it is a secret field (a secretString, now an Output). */
+function leaves(value: unknown, key: string, out: Map<string, boolean>): Map<string, boolean> {
+  if (pulumi.Output.isInstance(value)) out.set(key, true);
+  else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, keyPath(key, [i]), out)); // skips holes
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) leaves(v, keyPath(key, [k]), out);
+  else out.set(key, false);
+  return out;
+}
+
+/**
+ * Which values the stack file wrote as {secure: ...}, field by field. Pulumi reports only whole
+ * top-level keys as secret, so this comes from the file itself.
+ */
+export interface SecureFields {
+  /** Top-level keys (platform:identity) whose secure values are known field by field. */
+  keys: readonly string[];
+  /** Full key paths of the values written with --secret, e.g. platform:identity.connectors[0].clientSecret. */
+  paths: readonly string[];
+}
+
 /**
  * Validates a raw configuration map ({"platform:tier": "dev", ...}); pure, for tests and the program alike.
- * `secretKeys` are the keys Pulumi stores encrypted (set with --secret).
+ * `secretKeys` are the keys Pulumi stores encrypted (set with --secret); `secure`, when the stack file is
+ * known, says which fields were written with --secret (otherwise the check is per top-level key).
  */
-export function validateConfig(stack: string, all: Record<string, string>, secretKeys: readonly string[] = []): PlatformConfig {
+export function validateConfig(stack: string, all: Record<string, string>, secretKeys: readonly string[] = [], secure?: SecureFields): PlatformConfig {
   const problems: Problem[] = [];
   const parsed: Record<string, unknown> = {};
+  const invalid: string[] = [];
   const known = Object.keys(sections) as SectionName[];
+  const qualified = known.map((k) => `${namespace}:${k}`);
+  /** Sections the user did write, under a wrong name: not "missing" as well. */
+  const misspelt = new Set<string>();
 
   for (const fullKey of Object.keys(all).sort()) {
-    const [ns, key] = [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)];
+    const colon = fullKey.indexOf(":");
+    const [ns, key] = [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+    const near = nearest(key, known);
     if (ns === projectNamespace) {
       problems.push({ key: fullKey, message: `this program reads the "${namespace}" namespace; rename the key to ${namespace}:${key}` });
+      misspelt.add(key);
     } else if (ns === namespace && !known.includes(key as SectionName)) {
-      problems.push({ key: fullKey, message: `unknown key; known keys are ${known.map((k) => `${namespace}:${k}`).join(", ")}` });
+      problems.push({ key: fullKey, message: near ? `unknown key; did you mean ${namespace}:${near}?` : `unknown key; known keys are ${qualified.join(", ")}` });
+      if (near) misspelt.add(near);
+    } else if (ns !== namespace && nearest(ns, [namespace]) && colon > 0) {
+      const target = known.includes(key as SectionName) ? key : near;
+      problems.push({
+        key: fullKey,
+        message: `unknown namespace "${ns}"; did you mean ${target ? `${namespace}:${target}` : `the "${namespace}" namespace (keys ${qualified.join(", ")})`}?`,
+      });
+      if (target) misspelt.add(target);
     }
   }
   for (const key of secretKeys) {
@@ -103,21 +145,81 @@ export function validateConfig(stack: string, all: Record<string, string>, secre
     }
   }
   for (const name of known) {
-    const raw = all[`${namespace}:${name}`];
+    const fullKey = `${namespace}:${name}`;
+    const raw = all[fullKey];
     if (raw === undefined) {
-      if (requiredSections.includes(name)) problems.push({ key: `${namespace}:${name}`, message: "required key is missing" });
+      if (requiredSections.includes(name) && !misspelt.has(name)) problems.push({ key: fullKey, message: "required key is missing" });
       continue;
     }
     const input = parseRaw(name, raw);
-    const result = (sections[name] as z.ZodType).safeParse(input);
+    const schema = sections[name] as z.ZodType;
+    const result = schema.safeParse(input);
     if (result.success) parsed[name] = result.data;
-    else problems.push(...zodProblems(name, input, result.error));
+    else {
+      problems.push(...zodProblems(name, input, result.error, schema));
+      // Keep what did parse, so the cross-field rules still run on it (see partial.ts).
+      const dropped: PropertyKey[][] = [];
+      const kept = salvage(schema, input, [], dropped);
+      if (kept.ok) parsed[name] = kept.data;
+      invalid.push(...dropped.map((p) => keyPath(fullKey, p)));
+    }
+    if (sectionsWithSecrets.includes(name) && parsed[name] !== undefined) {
+      problems.push(...secretProblems(fullKey, parsed[name], secretKeys.includes(fullKey), secure, invalid));
+    }
   }
 
-  const secretSections = secretKeys.filter((k) => k.startsWith(`${namespace}:`)).map((k) => k.slice(namespace.length + 1));
-  const config = resolve(stack, parsed as ParsedSections, problems, secretSections);
+  const config = resolve(stack, parsed as ParsedSections, problems, invalid);
   if (!config || problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Secret fields must be written with --secret, each of them; other fields must not be. */
+function secretProblems(fullKey: string, value: unknown, keyIsSecret: boolean, secure: SecureFields | undefined, invalid: readonly string[]): Problem[] {
+  const fields = leaves(value, fullKey, new Map());
+  const secretFields = [...fields].filter(([, secret]) => secret).map(([k]) => k);
+  if (!secure || !secure.keys.includes(fullKey)) {
+    // Without the stack file only whole keys are known to be secret.
+    if (secretFields.length > 0 && !keyIsSecret) {
+      return [{ key: fullKey, message: "holds client secrets or passwords in plain text; set them with pulumi config set --secret --path" }];
+    }
+    return [];
+  }
+  const out: Problem[] = [];
+  for (const k of secretFields) {
+    if (!secure.paths.includes(k)) {
+      out.push({ key: k, message: `is a secret but is written in plain text; set it with pulumi config set --secret --path '${k}' <value>` });
+    }
+  }
+  for (const k of secure.paths) {
+    const under = k.startsWith(`${fullKey}.`) || k.startsWith(`${fullKey}[`);
+    if (under && fields.get(k) === false && !invalid.some((i) => k === i || k.startsWith(`${i}.`) || k.startsWith(`${i}[`))) {
+      out.push({ key: k, message: "is stored as a secret but is not a secret field; it would reach resource inputs in plain text, so set it without --secret" });
+    }
+  }
+  return out;
+}
+
+/**
+ * At `pulumi up` (the project directory is the working directory): which fields the stack file wrote
+ * with --secret, for the keys whose value in the file is the value the program was given. Undefined
+ * if the file is not found (config from elsewhere); then only whole keys are checked.
+ */
+export function secureFieldsFromStackFile(all: Record<string, string>, projectDir: string, stack: string): SecureFields | undefined {
+  let found: ReturnType<typeof findStackFile>;
+  try {
+    found = findStackFile(projectDir, stack);
+  } catch {
+    return undefined;
+  }
+  if (!found) return undefined;
+  let doc: ReturnType<typeof readStackDocument>;
+  try {
+    doc = readStackDocument(found.path, found.projectName);
+  } catch {
+    return undefined; // Pulumi read it, so it is not broken for Pulumi: do not second-guess, fall back.
+  }
+  const keys = Object.keys(all).filter((k) => k in doc.raw && matchesFileValue(parseRaw("", all[k]), doc.raw[k]));
+  return { keys, paths: doc.securePaths };
 }
 
 /** Reads the running stack's configuration through the Pulumi runtime. */
@@ -125,5 +227,10 @@ export function loadConfig(): PlatformConfig {
   const all = pulumi.runtime.allConfig();
   // isConfigSecret is exported by the SDK at run time but not declared in its typings.
   const { isConfigSecret } = runtimeConfig as unknown as { isConfigSecret(key: string): boolean };
-  return validateConfig(pulumi.getStack(), all, Object.keys(all).filter((k) => isConfigSecret(k)));
+  return validateConfig(
+    pulumi.getStack(),
+    all,
+    Object.keys(all).filter((k) => isConfigSecret(k)),
+    secureFieldsFromStackFile(all, process.cwd(), pulumi.getStack()),
+  );
 }

@@ -3,6 +3,7 @@
 // is optional that a component needs, or a list of problems (all of them).
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { cidrsOverlap } from "./cidr";
 import type { CloudInput, ConnectorInput, NodePoolInput, Tier, dns as dnsSchema, edge as edgeSchema, identity as identitySchema, tls as tlsSchema } from "./schema";
 
 export interface Taint {
@@ -93,13 +94,60 @@ export interface PlatformConfig {
   forceDestroy: boolean;
 }
 
-export interface Problem {
-  key: string;
-  message: string;
+import type { Problem } from "./errors";
+export type { Problem } from "./errors";
+
+/** Kubernetes minor versions this release supports on EKS (within AWS standard support); the default is the newest tested. */
+export const supportedEksVersions = ["1.32", "1.33", "1.34", "1.35"] as const;
+export const defaultEksVersion = "1.34";
+
+/**
+ * Node pool names get a provider-generated unique suffix of this many characters (GKE namePrefix,
+ * EKS nodeGroupNamePrefix "<name>-"), so a changed pool can be created before the old one is deleted.
+ */
+export const poolNameSuffixLength = 26;
+/** Cloud limits on the full pool name: GKE node pools 40 characters, EKS node groups 63. */
+const poolNameLimit = { gke: 40, eks: 63 } as const;
+/** The longest pool name a user may give: limit - "-" - suffix (GKE 13, EKS 36). */
+export const maxPoolNameLength = { gke: poolNameLimit.gke - 1 - poolNameSuffixLength, eks: poolNameLimit.eks - 1 - poolNameSuffixLength } as const;
+
+/**
+ * EC2 instance families with NVIDIA GPUs that the EKS AL2023 NVIDIA AMI (x86_64) runs on.
+ * Arm GPU instances (g5g) are not in the list: that AMI is x86 only.
+ */
+export const eksGpuFamilies = ["g4dn", "g5", "g6", "g6e", "g6f", "gr6", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200"] as const;
+
+/** GKE accelerator type -> the machine types it attaches to. */
+export const gkeAcceleratorMachines: Record<string, { pattern: RegExp; family: string }> = {
+  "nvidia-l4": { pattern: /^g2-/, family: "g2-*" },
+  "nvidia-tesla-a100": { pattern: /^a2-(highgpu|megagpu)-/, family: "a2-highgpu-* or a2-megagpu-*" },
+  "nvidia-a100-80gb": { pattern: /^a2-ultragpu-/, family: "a2-ultragpu-*" },
+  "nvidia-h100-80gb": { pattern: /^a3-(highgpu|edgegpu)-/, family: "a3-highgpu-*" },
+  "nvidia-h100-mega-80gb": { pattern: /^a3-megagpu-/, family: "a3-megagpu-*" },
+  "nvidia-tesla-t4": { pattern: /^n1-/, family: "n1-*" },
+  "nvidia-tesla-v100": { pattern: /^n1-/, family: "n1-*" },
+  "nvidia-tesla-p4": { pattern: /^n1-/, family: "n1-*" },
+  "nvidia-tesla-p100": { pattern: /^n1-/, family: "n1-*" },
+};
+
+/** GKE machine types look like e2-standard-4 (family-series-size); EC2 instance types like m6i.large. */
+const gceMachineType = /^[a-z][a-z0-9]*-[a-z0-9-]*[a-z0-9]$/;
+const ec2InstanceType = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+
+/** The invalid key paths (from partial.ts): a rule whose input is invalid does not run. */
+type Invalid = readonly string[];
+function isInvalid(invalid: Invalid, key: string): boolean {
+  return invalid.some((i) => i === key || i.startsWith(`${key}.`) || i.startsWith(`${key}[`) || key.startsWith(`${i}.`) || key.startsWith(`${i}[`));
 }
 
-/** Kubernetes API server versions this release is tested against for EKS. */
-export const defaultEksVersion = "1.34";
+/** The items of a list that parsed, with their index in the stack file (a partially parsed list has holes). */
+function present<T>(list: readonly (T | undefined)[]): [T, number][] {
+  const out: [T, number][] = [];
+  list.forEach((item, i) => {
+    if (item !== undefined) out.push([item, i]);
+  });
+  return out;
+}
 
 export const gpuTaint: Taint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
 
@@ -130,24 +178,72 @@ const defaultPools: Record<"gke" | "eks", Record<Tier, NodePoolInput[]>> = {
   },
 };
 
-function resolvePools(kind: "gke" | "eks", tier: Tier, pools: NodePoolInput[] | undefined, problems: Problem[]): NodePool[] {
+function machineTypeProblem(kind: "gke" | "eks", machineType: string): string | undefined {
+  if (kind === "gke") {
+    if (ec2InstanceType.test(machineType)) return `"${machineType}" is an EC2 instance type (EKS); GKE needs a Compute Engine machine type such as e2-standard-4`;
+    if (!gceMachineType.test(machineType)) return `"${machineType}" is not a Compute Engine machine type; expected one such as e2-standard-4 or g2-standard-8`;
+  } else {
+    if (gceMachineType.test(machineType)) return `"${machineType}" is a Compute Engine machine type (GKE); EKS needs an EC2 instance type such as m6i.large`;
+    if (!ec2InstanceType.test(machineType)) return `"${machineType}" is not an EC2 instance type; expected one such as m6i.large or g6.xlarge`;
+  }
+  return undefined;
+}
+
+function gpuProblems(kind: "gke" | "eks", p: NodePoolInput, key: string, problems: Problem[]): void {
+  if (kind === "eks") {
+    const family = p.machineType.slice(0, p.machineType.indexOf("."));
+    if (!(eksGpuFamilies as readonly string[]).includes(family)) {
+      const arm = /^g\d+g$/.test(family) ? " (Arm instances cannot run the x86 EKS NVIDIA AMI)" : "";
+      problems.push({
+        key: `${key}.machineType`,
+        message: `"${p.machineType}" has no NVIDIA GPU the EKS AL2023 NVIDIA AMI supports${arm}; use an instance of ${eksGpuFamilies.join(", ")}, e.g. g6.xlarge`,
+      });
+    }
+    return;
+  }
+  const type = p.gpu?.type;
+  if (!type) return;
+  const machines = gkeAcceleratorMachines[type];
+  if (!machines) {
+    problems.push({ key: `${key}.gpu.type`, message: `unknown GKE accelerator type "${type}"; expected one of ${Object.keys(gkeAcceleratorMachines).join(", ")}` });
+  } else if (!machines.pattern.test(p.machineType)) {
+    problems.push({ key: `${key}.machineType`, message: `accelerator ${type} attaches only to ${machines.family} machine types (found "${p.machineType}")` });
+  }
+}
+
+function resolvePools(kind: "gke" | "eks", tier: Tier, pools: (NodePoolInput | undefined)[] | undefined, problems: Problem[], invalid: Invalid): NodePool[] {
+  const listKey = "platform:cloud.nodePools";
+  if (isInvalid(invalid, listKey) && !pools) return []; // the list itself is invalid: no defaults, no rules
   const list = pools ?? defaultPools[kind][tier];
   const seen = new Set<string>();
-  return list.map((p, i) => {
-    const key = `platform:cloud.nodePools[${i}]`;
+  const resolved = present(list).map(([p, i]): NodePool => {
+    const key = `${listKey}[${i}]`;
     if (seen.has(p.name)) problems.push({ key: `${key}.name`, message: `duplicate node pool name "${p.name}"; names must be unique` });
     seen.add(p.name);
+    const maxName = maxPoolNameLength[kind];
+    if (p.name.length > maxName) {
+      problems.push({
+        key: `${key}.name`,
+        message:
+          `"${p.name}" is ${p.name.length} characters; at most ${maxName} on ${kind.toUpperCase()}: ${kind === "gke" ? "GKE node pool" : "EKS node group"} names are limited to ` +
+          `${poolNameLimit[kind]} characters and a unique ${poolNameSuffixLength}-character suffix is appended ("<name>-<suffix>") so a changed pool can be replaced create-before-delete`,
+      });
+    }
     if (p.min > p.max) problems.push({ key: `${key}.min`, message: `min (${p.min}) is greater than max (${p.max})` });
-    if (p.role === "gpu" && !p.gpu) {
+    const machineProblem = machineTypeProblem(kind, p.machineType);
+    if (machineProblem) problems.push({ key: `${key}.machineType`, message: machineProblem });
+    const gpuInvalid = isInvalid(invalid, `${key}.gpu`);
+    if (p.role === "gpu" && !p.gpu && !gpuInvalid) {
       problems.push({ key: `${key}.gpu`, message: `a pool with role gpu needs gpu: { ${kind === "gke" ? "type: nvidia-l4, " : ""}count: 1 }` });
     }
     if (p.gpu && p.role !== "gpu") problems.push({ key: `${key}.role`, message: `pool has gpu set, so role must be "gpu" (found "${p.role}")` });
-    if (kind === "gke" && p.gpu && !p.gpu.type) {
+    if (kind === "gke" && p.gpu && !p.gpu.type && !gpuInvalid) {
       problems.push({ key: `${key}.gpu.type`, message: "GKE needs the accelerator type, e.g. nvidia-l4 or nvidia-tesla-t4" });
     }
     if (kind === "eks" && p.gpu?.type) {
       problems.push({ key: `${key}.gpu.type`, message: "on EKS the instance type (machineType, e.g. g6.xlarge) sets the GPU; remove gpu.type" });
     }
+    if ((p.role === "gpu" || p.gpu) && !machineProblem) gpuProblems(kind, p, key, problems);
     const taints = p.taints ?? (p.role === "gpu" ? [gpuTaint] : []);
     return {
       name: p.name,
@@ -162,26 +258,78 @@ function resolvePools(kind: "gke" | "eks", tier: Tier, pools: NodePoolInput[] | 
       taints: taints.map((t) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
     };
   });
+  // Only when every pool parsed: an invalid one may be the system pool.
+  if (pools && !isInvalid(invalid, listKey) && !resolved.some((p) => p.role === "system")) {
+    problems.push({
+      key: listKey,
+      message: 'no pool has role "system"; add one (e.g. { name: system, role: system, ... }): the platform add-ons run there and the Kubernetes provider waits for the system pools',
+    });
+  }
+  return resolved;
 }
 
-function resolveCloud(tier: Tier, c: CloudInput, problems: Problem[]): CloudSettings {
+const gkeRanges = ["nodeCidr", "podCidr", "serviceCidr", "masterCidr"] as const;
+export const defaultGkeNetwork: GkeSettings["network"] = {
+  nodeCidr: "10.10.0.0/20",
+  podCidr: "10.16.0.0/14",
+  serviceCidr: "10.12.0.0/20",
+  masterCidr: "172.16.0.0/28",
+};
+export const defaultEksVpcCidr = "10.0.0.0/16";
+
+function isOpenToAll(cidr: string): boolean {
+  return cidr.endsWith("/0");
+}
+
+function resolveCloud(tier: Tier, c: CloudInput, problems: Problem[], invalid: Invalid): CloudSettings {
   switch (c.kind) {
     case "gke": {
       const regional = c.regional ?? tier === "prod";
-      if (!regional && !c.zone) {
-        problems.push({ key: "platform:cloud.zone", message: `required for a zonal cluster (regional is false for tier ${tier}); set zone: ${c.region}-b or regional: true` });
+      const regionalKnown = !isInvalid(invalid, "platform:cloud.regional");
+      const zoneInvalid = isInvalid(invalid, "platform:cloud.zone");
+      if (regionalKnown && !regional && !c.zone && !zoneInvalid) {
+        problems.push({ key: "platform:cloud.zone", message: `required for a zonal cluster (regional is false for tier ${tier}); set zone: ${c.region ?? "<region>"}-b or regional: true` });
       }
-      if (c.zone && !c.zone.startsWith(`${c.region}-`)) {
+      if (regionalKnown && regional && c.zone) {
+        problems.push({
+          key: "platform:cloud.zone",
+          message: `a regional cluster spreads its nodes over all zones of ${c.region ?? "the region"} and would ignore zone "${c.zone}"; remove zone, or set regional: false for a zonal cluster in that zone`,
+        });
+      }
+      if (c.zone && c.region && !c.zone.startsWith(`${c.region}-`)) {
         problems.push({ key: "platform:cloud.zone", message: `zone "${c.zone}" is not in region "${c.region}"` });
       }
+      const manKey = "platform:cloud.masterAuthorizedNetworks";
       const masterAuthorizedNetworks = c.masterAuthorizedNetworks ?? [];
-      if (tier === "prod" && masterAuthorizedNetworks.length === 0) {
-        problems.push({ key: "platform:cloud.masterAuthorizedNetworks", message: "prod must restrict who reaches the Kubernetes API; list at least one { name, cidr }" });
+      if (tier === "prod" && masterAuthorizedNetworks.length === 0 && !isInvalid(invalid, manKey)) {
+        problems.push({ key: manKey, message: "prod must restrict who reaches the Kubernetes API; list at least one { name, cidr }" });
+      }
+      if (tier === "prod") {
+        for (const [n, i] of present(masterAuthorizedNetworks)) {
+          if (isOpenToAll(n.cidr)) {
+            problems.push({ key: `${manKey}[${i}].cidr`, message: `prod must not open the Kubernetes API to every address (${n.cidr}); list your networks, e.g. the office VPN and CI runners` });
+          }
+        }
       }
       const privateNodes = c.privateNodes ?? true;
       if (tier === "prod" && !privateNodes) {
         problems.push({ key: "platform:cloud.privateNodes", message: "prod nodes must be private (no public IPs); remove privateNodes: false" });
       }
+      const network = { ...defaultGkeNetwork, ...(c.network ?? {}) };
+      // The four ranges must be disjoint; compare only ranges that are valid (given or default).
+      const usable = gkeRanges.filter((r) => !isInvalid(invalid, `platform:cloud.network.${r}`) && !isInvalid(invalid, "platform:cloud.network"));
+      usable.forEach((a, i) => {
+        for (const b of usable.slice(i + 1)) {
+          if (!cidrsOverlap(network[a], network[b])) continue;
+          // Name the range the user set (the later one if both are set, so the message points at one key).
+          const given = (r: string) => c.network?.[r as keyof typeof network] !== undefined;
+          const [at, other] = given(b) ? [b, a] : [a, b];
+          problems.push({
+            key: `platform:cloud.network.${at}`,
+            message: `${network[at]} overlaps ${other} ${network[other]}${given(other) ? "" : " (the default)"}; the node, pod, service and master ranges must not overlap`,
+          });
+        }
+      });
       return {
         kind: "gke",
         project: c.project,
@@ -189,32 +337,33 @@ function resolveCloud(tier: Tier, c: CloudInput, problems: Problem[]): CloudSett
         location: regional ? c.region : (c.zone ?? c.region),
         regional,
         releaseChannel: c.releaseChannel ?? (tier === "prod" ? "STABLE" : "REGULAR"),
-        network: {
-          nodeCidr: c.network?.nodeCidr ?? "10.10.0.0/20",
-          podCidr: c.network?.podCidr ?? "10.16.0.0/14",
-          serviceCidr: c.network?.serviceCidr ?? "10.12.0.0/20",
-          masterCidr: c.network?.masterCidr ?? "172.16.0.0/28",
-        },
+        network,
         privateNodes,
         masterAuthorizedNetworks,
         dataplaneV2: c.dataplaneV2 ?? true,
-        nodePools: resolvePools("gke", tier, c.nodePools, problems),
+        nodePools: resolvePools("gke", tier, c.nodePools, problems, invalid),
       };
     }
     case "eks": {
       const azs = c.availabilityZones ?? (tier === "prod" ? ["a", "b", "c"] : ["a", "b"]).map((s) => `${c.region}${s}`);
-      azs.forEach((az, i) => {
-        if (!az.startsWith(c.region)) problems.push({ key: `platform:cloud.availabilityZones[${i}]`, message: `"${az}" is not in region "${c.region}"` });
-      });
+      if (c.region) {
+        for (const [az, i] of present(azs)) {
+          if (!az.startsWith(c.region)) problems.push({ key: `platform:cloud.availabilityZones[${i}]`, message: `"${az}" is not in region "${c.region}"` });
+        }
+      }
+      if (c.version && !(supportedEksVersions as readonly string[]).includes(c.version)) {
+        problems.push({ key: "platform:cloud.version", message: `Kubernetes ${c.version} is not supported on EKS by this release; use one of ${supportedEksVersions.join(", ")}` });
+      }
       const endpoint = {
         public: c.endpoint?.public ?? true,
         private: c.endpoint?.private ?? true,
         publicCidrs: c.endpoint?.publicCidrs ?? ["0.0.0.0/0"],
       };
-      if (!endpoint.public && !endpoint.private) {
+      const endpointKnown = !isInvalid(invalid, "platform:cloud.endpoint");
+      if (endpointKnown && !endpoint.public && !endpoint.private) {
         problems.push({ key: "platform:cloud.endpoint", message: "at least one of public or private must be true" });
       }
-      if (tier === "prod" && endpoint.public && endpoint.publicCidrs.includes("0.0.0.0/0")) {
+      if (tier === "prod" && endpointKnown && endpoint.public && present(endpoint.publicCidrs).some(([cidr]) => isOpenToAll(cidr))) {
         problems.push({ key: "platform:cloud.endpoint.publicCidrs", message: "prod must not expose the Kubernetes API to 0.0.0.0/0; list your CIDRs or set public: false" });
       }
       return {
@@ -222,11 +371,11 @@ function resolveCloud(tier: Tier, c: CloudInput, problems: Problem[]): CloudSett
         region: c.region,
         availabilityZones: azs,
         version: c.version ?? defaultEksVersion,
-        vpcCidr: c.vpcCidr ?? "10.0.0.0/16",
+        vpcCidr: c.vpcCidr ?? defaultEksVpcCidr,
         natGateways: c.natGateways ?? (tier === "prod" ? "perAz" : "single"),
         endpoint,
         admins: c.admins ?? [],
-        nodePools: resolvePools("eks", tier, c.nodePools, problems),
+        nodePools: resolvePools("eks", tier, c.nodePools, problems, invalid),
       };
     }
     case "existing":
@@ -238,6 +387,10 @@ function isInZone(domain: string, zone: string): boolean {
   return domain === zone || domain.endsWith(`.${zone}`);
 }
 
+/**
+ * The sections as parsed. A section with errors holds only what parsed (see partial.ts): fields
+ * may be missing and lists may have holes; the invalid key paths say where.
+ */
 export interface ParsedSections {
   tier?: Tier;
   cloud?: CloudInput;
@@ -247,58 +400,79 @@ export interface ParsedSections {
   identity?: z.infer<typeof identitySchema>;
 }
 
-function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySchema>, identityIsSecret: boolean, problems: Problem[]): IdentitySettings {
+function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySchema>, problems: Problem[], invalid: Invalid): IdentitySettings {
   const connectors = id.connectors ?? [];
   const staticUsers = id.staticUsers ?? [];
   if (staticUsers.length > 0 && tier && tier !== "local" && tier !== "dev") {
     problems.push({ key: "platform:identity.staticUsers", message: `static passwords are allowed only in local and dev tiers (this is ${tier}); sign in through a connector instead` });
   }
-  if (connectors.length === 0 && staticUsers.length === 0) {
+  const noneInvalid = !isInvalid(invalid, "platform:identity.connectors") && !isInvalid(invalid, "platform:identity.staticUsers");
+  if (connectors.length === 0 && staticUsers.length === 0 && noneInvalid) {
     problems.push({ key: "platform:identity.connectors", message: "nobody can sign in: add a connector (or staticUsers on local/dev)" });
   }
   const ids = new Set<string>();
-  connectors.forEach((c, i) => {
-    if (ids.has(c.id)) problems.push({ key: `platform:identity.connectors[${i}].id`, message: `duplicate connector id "${c.id}"` });
+  for (const [c, i] of present(connectors)) {
+    const key = `platform:identity.connectors[${i}]`;
+    if (ids.has(c.id)) problems.push({ key: `${key}.id`, message: `duplicate connector id "${c.id}"` });
     ids.add(c.id);
-  });
-  const holdsSecrets = staticUsers.length > 0 || connectors.some((c) => c.type !== "saml");
-  if (holdsSecrets && !identityIsSecret) {
-    problems.push({ key: "platform:identity", message: "holds client secrets or passwords in plain text; set them with pulumi config set --secret --path" });
+    if (c.type === "cognito") {
+      const poolRegion = c.userPoolId.slice(0, c.userPoolId.indexOf("_"));
+      if (c.region !== poolRegion) {
+        problems.push({ key: `${key}.region`, message: `"${c.region}" does not match the user pool ${c.userPoolId}, which lives in ${poolRegion}; set region: ${poolRegion}` });
+      }
+    }
   }
   return { connectors, staticUsers, sessionLifetime: id.sessionLifetime ?? "24h", emailDomains: id.emailDomains ?? ["*"] };
 }
 
-/** Applies defaults and cross-section rules. Sections that failed to parse are absent; their rules are skipped. */
-export function resolve(stack: string, s: ParsedSections, problems: Problem[], secretSections: readonly string[] = []): PlatformConfig | undefined {
+/**
+ * Applies defaults and cross-section rules. Sections that failed to parse are absent or partial;
+ * rules whose inputs are listed in `invalid` (key paths) are skipped, so no error follows from another.
+ */
+export function resolve(stack: string, s: ParsedSections, problems: Problem[], invalid: Invalid = []): PlatformConfig | undefined {
   const tier = s.tier;
-  const identity = s.identity ? resolveIdentity(tier, s.identity, secretSections.includes("identity"), problems) : undefined;
+  const identity = s.identity ? resolveIdentity(tier, s.identity, problems, invalid) : undefined;
   if (tier && s.cloud) {
     if (tier === "local" && s.cloud.kind !== "existing") {
       problems.push({ key: "platform:tier", message: `tier local runs on an existing cluster (cloud.kind: existing); found cloud.kind "${s.cloud.kind}"` });
     }
   }
-  const cloudSettings = tier && s.cloud ? resolveCloud(tier, s.cloud, problems) : undefined;
+  const cloudSettings = tier && s.cloud ? resolveCloud(tier, s.cloud, problems, invalid) : undefined;
 
-  const issuer = s.tls?.issuer ?? (tier === "prod" ? "production" : tier === "local" ? "selfSigned" : "staging");
+  const zoneKnown = !isInvalid(invalid, "platform:dns.zone");
   if (s.dns && s.cloud) {
-    if (s.cloud.kind !== "existing" && !s.dns.zone) {
+    if (s.cloud.kind !== "existing" && !s.dns.zone && zoneKnown) {
       problems.push({ key: "platform:dns.zone", message: `a ${s.cloud.kind} stack needs the DNS zone for its records and certificates: zone: { id, dnsName }` });
     }
-    if (s.dns.zone && !isInZone(s.dns.domain, s.dns.zone.dnsName)) {
+    if (s.cloud.kind === "existing" && s.dns.zone) {
+      problems.push({
+        key: "platform:dns.zone",
+        message: "an existing cluster has no cloud DNS identity, so it gets no DNS-01 certificates and no DNS records; remove dns.zone and use tls.issuer: selfSigned",
+      });
+    }
+    if (s.dns.domain && s.dns.zone && !isInZone(s.dns.domain, s.dns.zone.dnsName)) {
       problems.push({ key: "platform:dns.domain", message: `"${s.dns.domain}" is outside the DNS zone "${s.dns.zone.dnsName}"; use a name ending in .${s.dns.zone.dnsName}` });
     }
     if (s.dns.zone?.project && s.cloud.kind !== "gke") {
       problems.push({ key: "platform:dns.zone.project", message: "only GKE stacks use a zone project; remove it" });
     }
   }
-  if (issuer !== "selfSigned" && !s.tls?.acmeEmail) {
-    problems.push({ key: "platform:tls.acmeEmail", message: `Let's Encrypt (issuer ${issuer}) needs a contact email; set platform:tls.acmeEmail` });
-  }
-  if (issuer !== "selfSigned" && s.cloud?.kind === "existing" && !s.dns?.zone) {
-    problems.push({ key: "platform:tls.issuer", message: `issuer ${issuer} needs DNS-01 in a DNS zone, which an existing cluster does not manage; use issuer: selfSigned` });
+  // Issuer rules need a valid issuer: the one given, or the tier's default (so a valid tier).
+  const issuerGiven = s.tls?.issuer;
+  const issuer = issuerGiven ?? (tier === "prod" ? "production" : tier === "local" ? "selfSigned" : "staging");
+  const issuerKnown = !isInvalid(invalid, "platform:tls.issuer") && !isInvalid(invalid, "platform:tls") && (issuerGiven !== undefined || tier !== undefined);
+  if (issuerKnown && issuer !== "selfSigned") {
+    if (s.cloud?.kind === "existing") {
+      problems.push({
+        key: "platform:tls.issuer",
+        message: `issuer ${issuer}${issuerGiven ? "" : ` (the default for tier ${tier})`} needs DNS-01 in a cloud DNS zone, which an existing cluster does not have; set issuer: selfSigned`,
+      });
+    } else if (!s.tls?.acmeEmail && !isInvalid(invalid, "platform:tls.acmeEmail")) {
+      problems.push({ key: "platform:tls.acmeEmail", message: `Let's Encrypt (issuer ${issuer}) needs a contact email; set platform:tls.acmeEmail` });
+    }
   }
 
-  if (!tier || !cloudSettings || !s.dns || !identity || problems.length > 0) return undefined;
+  if (!tier || !cloudSettings || !s.dns || !identity || problems.length > 0 || invalid.length > 0) return undefined;
   return {
     stack,
     tier,

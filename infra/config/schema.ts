@@ -4,6 +4,7 @@
 // (resolve.ts), so optional fields here stay optional.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { cidrProblem, prefixOf } from "./cidr";
 
 export const tiers = ["local", "dev", "ephemeral", "prod"] as const;
 export type Tier = (typeof tiers)[number];
@@ -11,18 +12,66 @@ export type Tier = (typeof tiers)[number];
 const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const hostname = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export const cidr = z
-  .string()
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { message: "expected an IPv4 CIDR such as 10.0.0.0/16" });
+/** An IPv4 network in CIDR notation: valid octets and prefix, no host bits set (checked with ipaddr.js). */
+export const cidr = z.string().superRefine((s, ctx) => {
+  const problem = cidrProblem(s);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
+/** A CIDR whose prefix length lies in [min, max]; `why` explains the bounds. */
+const cidrWithPrefix = (min: number, max: number, why: string) =>
+  cidr.superRefine((s, ctx) => {
+    if (cidrProblem(s)) return;
+    const p = prefixOf(s);
+    if (p < min || p > max) ctx.addIssue({ code: "custom", message: `${min === max ? `must be a /${min}` : `the prefix must be /${min} to /${max}`}: ${why}` });
+  });
+
+// Kubernetes label and taint syntax (k8s.io/apimachinery validation): key = [DNS subdomain "/"] name.
+const qualifiedName = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why `key` is not a valid Kubernetes label or taint key, or undefined. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !dnsSubdomain.test(prefix))) {
+    return `the prefix "${prefix}" must be a lowercase DNS subdomain such as example.com (at most 253 characters) followed by one "/"`;
+  }
+  if (name.length === 0 || name.length > 63 || !qualifiedName.test(name)) {
+    return `the name "${name}" must be 1-63 characters of A-Z, a-z, 0-9, "-", "_", "." and start and end with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Why `value` is not a valid Kubernetes label or taint value, or undefined. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value === "") return undefined;
+  if (value.length > 63 || !qualifiedName.test(value)) {
+    return 'a label or taint value must be empty or 1-63 characters of A-Z, a-z, 0-9, "-", "_", "." starting and ending with a letter or digit';
+  }
+  return undefined;
+}
+
+const labelKey = z.string().superRefine((s, ctx) => {
+  const problem = labelKeyProblem(s);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const labelValue = z.string().superRefine((s, ctx) => {
+  const problem = labelValueProblem(s);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** A Kubernetes taint: an object, not the kubectl shorthand key=value:Effect. */
 const taint = z.strictObject({
-  key: z.string().min(1),
-  value: z.string().default(""),
+  key: labelKey,
+  value: labelValue.default(""),
   effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
 });
 
 export const nodePool = z.strictObject({
-  name: z.string().regex(dnsLabel, { message: "expected a lowercase DNS label (a-z, 0-9, -)" }).max(30),
+  /** Length limits differ per cloud (GKE 13, EKS 36): the adapters append a 26-character unique suffix; see resolve.ts. */
+  name: z.string().regex(dnsLabel, { message: "expected a lowercase DNS label (a-z, 0-9, -)" }),
   /** system: platform add-ons; cpu: notebooks and pipelines; gpu: training and serving on accelerators. */
   role: z.enum(["system", "cpu", "gpu"]),
   /** GKE machine type (e2-standard-4) or EC2 instance type (m6i.xlarge). */
@@ -38,7 +87,7 @@ export const nodePool = z.strictObject({
       count: z.number().int().min(1),
     })
     .optional(),
-  labels: z.record(z.string(), z.string()).optional(),
+  labels: z.record(labelKey, labelValue).optional(),
   taints: z.array(taint).optional(),
 });
 export type NodePoolInput = z.infer<typeof nodePool>;
@@ -56,7 +105,8 @@ const gkeCloud = z.strictObject({
       nodeCidr: cidr.optional(),
       podCidr: cidr.optional(),
       serviceCidr: cidr.optional(),
-      masterCidr: cidr.optional(),
+      /** The control plane's private range: GKE requires exactly a /28. */
+      masterCidr: cidrWithPrefix(28, 28, "GKE's control plane range is always a /28, e.g. 172.16.0.0/28").optional(),
     })
     .optional(),
   privateNodes: z.boolean().optional(),
@@ -76,8 +126,10 @@ const eksCloud = z.strictObject({
     .min(2)
     .max(4)
     .optional(),
+  /** Must be one of supportedEksVersions (resolve.ts). */
   version: z.string().regex(/^1\.\d{2}$/, { message: "expected a Kubernetes minor version such as 1.34" }).optional(),
-  vpcCidr: cidr.optional(),
+  /** /16 (the largest VPC AWS allows) to /22: private subnets are /prefix+3, public ones /prefix+6, and AWS subnets are at least /28. */
+  vpcCidr: cidrWithPrefix(16, 22, "AWS allows at most a /16 VPC, and the public subnets (/prefix+6) must be at least /28, AWS's smallest subnet").optional(),
   /** single: one NAT gateway (cheap); perAz: one per AZ (no cross-AZ single point of failure). */
   natGateways: z.enum(["single", "perAz"]).optional(),
   endpoint: z
@@ -149,6 +201,9 @@ const secretString = z
   .min(1)
   .transform((s) => pulumi.secret(s));
 
+/** A bare email domain: acme.example, not @acme.example. */
+const bareDomain = z.string().regex(hostname, { message: "expected a bare lowercase domain such as acme.example (no @)" });
+
 const connectorBase = {
   /** Stable ID; it is part of every user's Dex identity, so do not change it once users exist. */
   id: z.string().regex(dnsLabel, { message: "expected a lowercase DNS label (a-z, 0-9, -)" }),
@@ -158,7 +213,7 @@ const connectorBase = {
 const oauthClient = { clientId: z.string().min(1), clientSecret: secretString };
 
 export const connector = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("google"), ...connectorBase, ...oauthClient, hostedDomains: z.array(z.string()).optional() }),
+  z.strictObject({ type: z.literal("google"), ...connectorBase, ...oauthClient, hostedDomains: z.array(bareDomain).optional() }),
   z.strictObject({ type: z.literal("entra"), ...connectorBase, ...oauthClient, tenantId: z.string().min(1) }),
   z.strictObject({
     type: z.literal("cognito"),
@@ -205,9 +260,11 @@ export const identity = z.strictObject({
     .array(z.strictObject({ email: z.email({ message: "expected an email address" }), username: z.string().min(1), password: secretString }))
     .optional(),
   /** Sign-in lifetime: the oauth2-proxy cookie and Dex's refresh tokens expire together. */
-  sessionLifetime: z.string().regex(/^\d+h$/, { message: "expected hours such as 24h" }).optional(),
+  sessionLifetime: z.string().regex(/^[1-9]\d*h$/, { message: "expected a positive number of hours such as 24h" }).optional(),
   /** Only these email domains may use the platform; default: any user the connectors accept. */
-  emailDomains: z.array(z.string().min(1)).optional(),
+  emailDomains: z
+    .array(z.string().refine((d) => d === "*" || hostname.test(d), { message: "expected a bare lowercase domain such as acme.example (no @), or * for any" }))
+    .optional(),
 });
 
 /** Top-level config keys in the `platform` namespace and the schema of each. */
@@ -221,5 +278,8 @@ export const sections = {
 } as const;
 export type SectionName = keyof typeof sections;
 export const requiredSections: readonly SectionName[] = ["tier", "cloud", "dns", "identity"];
-/** Sections that contain secret fields (see secretString); only these may be stored with --secret. */
+/**
+ * Sections that contain secret fields (see secretString); only these may be stored with --secret.
+ * Which fields are secret is found in the parsed value: every secretString becomes a secret Output.
+ */
 export const sectionsWithSecrets: readonly SectionName[] = ["identity"];

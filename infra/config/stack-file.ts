@@ -1,0 +1,146 @@
+// Reads a stack file (stacks/Pulumi.<stack>.yaml) as Pulumi does: the `config:` mapping,
+// keys without a namespace belong to the project, `{secure: ...}` values are encrypted.
+// Used by the offline plan (tools/stack-file.ts) and, at `pulumi up`, by loadConfig to
+// learn which individual fields were written with --secret (Pulumi itself only reports
+// whole top-level keys as secret). Every problem with the file is a StackFileError.
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import { parse, YAMLParseError } from "yaml";
+import { keyPath, StackFileError } from "./errors";
+
+export interface StackDocument {
+  path: string;
+  /** The flat config map Pulumi hands the program: structured values as JSON, secure ones replaced. */
+  config: Record<string, string>;
+  /** Top-level keys holding at least one secure value: Pulumi marks these secret. */
+  secretKeys: string[];
+  /** The full key path of every secure value, e.g. platform:identity.connectors[0].clientSecret. */
+  securePaths: string[];
+  /** The values as written, secure ones still {secure: ...}: to check they are what the program was given. */
+  raw: Record<string, unknown>;
+}
+
+/** Top-level keys Pulumi itself writes into stack files besides `config`. */
+const pulumiFileKeys = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+
+export function isSecure(value: unknown): value is { secure: string } {
+  return !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
+}
+
+function kindOf(value: unknown): string {
+  return value === null ? "nothing" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `a ${typeof value} (${JSON.stringify(value)})`;
+}
+
+/** Replaces every {secure: ...} inside a value and records its path. */
+function replaceSecure(value: unknown, root: string, path: PropertyKey[], placeholder: (key: string) => string, found: string[]): unknown {
+  if (isSecure(value)) {
+    const key = keyPath(root, path);
+    found.push(key);
+    return placeholder(key);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, root, [...path, i], placeholder, found));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, root, [...path, k], placeholder, found)]));
+  }
+  return value;
+}
+
+/** Parses the text of a stack file; `placeholder` stands in for secure values (they cannot be decrypted here). */
+export function parseStackDocument(
+  path: string,
+  text: string,
+  projectName: string,
+  placeholder: (key: string) => string = (key) => `[secret ${key}]`,
+): StackDocument {
+  const file = displayPath(path);
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    if (e instanceof YAMLParseError) {
+      const at = e.linePos?.[0];
+      const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      throw new StackFileError(at ? `${file}:${at.line}:${at.col}` : file, `YAML syntax error: ${what}`);
+    }
+    throw e;
+  }
+  const shape = "a stack file is a mapping with a top-level config: key, e.g. config: { platform:tier: dev, ... }";
+  if (doc === null || doc === undefined) throw new StackFileError(file, `the file is empty; ${shape}`);
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(file, `expected a mapping, found ${kindOf(doc)}; ${shape}`);
+  const top = doc as Record<string, unknown>;
+  const stray = Object.keys(top).filter((k) => !pulumiFileKeys.includes(k));
+  if (stray.length > 0) {
+    const hint = stray.some((k) => k.includes(":"))
+      ? `config keys must be inside the config: mapping; add a line "config:" at the top and indent the keys under it`
+      : "remove them or move them under config:";
+    throw new StackFileError(file, `unexpected top-level key${stray.length > 1 ? "s" : ""} ${stray.join(", ")}; ${hint}`);
+  }
+  const body = top.config ?? {};
+  if (typeof body !== "object" || Array.isArray(body) || body === null) {
+    throw new StackFileError(file, `config: must be a mapping of keys such as platform:tier, found ${kindOf(body)}`);
+  }
+  const config: Record<string, string> = {};
+  const raw: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
+  const securePaths: string[] = [];
+  for (const [rawKey, rawValue] of Object.entries(body)) {
+    // As in Pulumi, a key without a namespace belongs to the project.
+    const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
+    const before = securePaths.length;
+    const value = replaceSecure(rawValue, key, [], placeholder, securePaths);
+    if (securePaths.length > before) secretKeys.push(key);
+    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    raw[key] = rawValue;
+  }
+  return { path, config, secretKeys, securePaths, raw };
+}
+
+export function readStackDocument(path: string, projectName: string, placeholder?: (key: string) => string): StackDocument {
+  return parseStackDocument(path, readFileSync(path, "utf8"), projectName, placeholder);
+}
+
+/**
+ * The file `pulumi up` read this stack's configuration from: <project dir>/<stackConfigDir>/Pulumi.<stack>.yaml.
+ * Undefined when it is not there (configuration from elsewhere, e.g. a CI system or an ESC environment).
+ */
+export function findStackFile(projectDir: string, stack: string): { path: string; projectName: string } | undefined {
+  const projectFile = join(projectDir, "Pulumi.yaml");
+  if (!existsSync(projectFile)) return undefined;
+  let project: { name?: unknown; stackConfigDir?: unknown };
+  try {
+    project = (parse(readFileSync(projectFile, "utf8")) ?? {}) as typeof project;
+  } catch {
+    return undefined;
+  }
+  const dir = typeof project.stackConfigDir === "string" ? project.stackConfigDir : ".";
+  const name = stack.split("/").pop()!;
+  for (const ext of ["yaml", "yml"]) {
+    const path = join(projectDir, dir, `Pulumi.${name}.${ext}`);
+    if (existsSync(path)) return { path, projectName: String(project.name ?? "") };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a runtime config value is the one written in the file: equal everywhere except at the
+ * file's secure values (which the runtime holds decrypted, or the plan as placeholders).
+ */
+export function matchesFileValue(runtime: unknown, written: unknown): boolean {
+  if (isSecure(written)) return true;
+  if (Array.isArray(written)) {
+    return Array.isArray(runtime) && runtime.length === written.length && written.every((w, i) => matchesFileValue(runtime[i], w));
+  }
+  if (written && typeof written === "object") {
+    if (!runtime || typeof runtime !== "object" || Array.isArray(runtime)) return false;
+    const wk = Object.keys(written);
+    const rk = Object.keys(runtime);
+    return wk.length === rk.length && wk.every((k) => k in runtime && matchesFileValue((runtime as Record<string, unknown>)[k], (written as Record<string, unknown>)[k]));
+  }
+  // Pulumi hands scalars over as strings (numbers and booleans included).
+  return runtime === written || (written !== null && written !== undefined && String(runtime) === String(written));
+}

@@ -1,0 +1,124 @@
+// The plan CLI on broken stack files and bad configuration: always exit 1 with the problem
+// and its fix on stderr, never a stack trace or exit 2.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../tools/stack-file";
+
+function plan(...args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "tools/plan.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function stackFile(name: string, text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "config-cli-")), `Pulumi.${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+function assertConfigFailure(r: ReturnType<typeof plan>, expected: string) {
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr, expected);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+}
+
+test("a YAML syntax error names the file, line and column", () => {
+  const file = stackFile("yaml", "config:\n  platform:tier: dev\n  platform:cloud: [kind: gke\n  platform:dns: {}\n");
+  const r = plan(file);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^invalid stack configuration \\(1 problem\\):\\n  - ${file.replace(/[.]/g, "\\.")}:4:\\d+: YAML syntax error: `));
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+});
+
+test("an unknown stack name lists the stacks there are", () => {
+  assertConfigFailure(
+    plan("gke-prod"),
+    "invalid stack configuration (1 problem):\n  - stack gke-prod: no such stack: stacks/Pulumi.gke-prod.yaml does not exist; available stacks: eks-dev, ephemeral, gke-dev, local, prod (or give the path to a stack file)\n",
+  );
+});
+
+test("a stack file without the config: wrapper says so", () => {
+  const file = stackFile("nowrap", "platform:tier: dev\nplatform:dns:\n  domain: ml.acme.example\n");
+  assertConfigFailure(
+    plan(file, "--json"),
+    `invalid stack configuration (1 problem):\n  - ${file}: unexpected top-level keys platform:tier, platform:dns; config keys must be inside the config: mapping; add a line "config:" at the top and indent the keys under it\n`,
+  );
+});
+
+test("a scalar or list document, and a config: that is not a mapping, are named", () => {
+  const scalar = stackFile("scalar", "just some text\n");
+  assertConfigFailure(
+    plan(scalar),
+    `invalid stack configuration (1 problem):\n  - ${scalar}: expected a mapping, found a string ("just some text"); a stack file is a mapping with a top-level config: key, e.g. config: { platform:tier: dev, ... }\n`,
+  );
+  const list = stackFile("list", "- platform:tier: dev\n");
+  assertConfigFailure(
+    plan(list),
+    `invalid stack configuration (1 problem):\n  - ${list}: expected a mapping, found a list; a stack file is a mapping with a top-level config: key, e.g. config: { platform:tier: dev, ... }\n`,
+  );
+  const configList = stackFile("configlist", "config:\n  - platform:tier: dev\n");
+  assertConfigFailure(plan(configList), `invalid stack configuration (1 problem):\n  - ${configList}: config: must be a mapping of keys such as platform:tier, found a list\n`);
+});
+
+test("an existing cluster with a DNS zone fails in validation, not in cert-manager", () => {
+  const file = stackFile(
+    "existing-zone",
+    [
+      "config:",
+      "  platform:tier: dev",
+      "  platform:cloud:",
+      "    kind: existing",
+      "  platform:dns:",
+      "    domain: ml.acme.example",
+      "    zone: { id: acme, dnsName: acme.example }",
+      "  platform:tls:",
+      "    acmeEmail: ops@acme.example",
+      "  platform:identity:",
+      "    staticUsers:",
+      "      - { email: a@acme.example, username: a, password: { secure: v1:x } }",
+      "",
+    ].join("\n"),
+  );
+  assertConfigFailure(
+    plan(file),
+    "invalid stack configuration (2 problems):\n" +
+      "  - platform:dns.zone: an existing cluster has no cloud DNS identity, so it gets no DNS-01 certificates and no DNS records; remove dns.zone and use tls.issuer: selfSigned\n" +
+      "  - platform:tls.issuer: issuer staging (the default for tier dev) needs DNS-01 in a cloud DNS zone, which an existing cluster does not have; set issuer: selfSigned\n",
+  );
+});
+
+test("a plain-text secret beside a secure one is named field by field, with the command that fixes it", () => {
+  const file = stackFile(
+    "mixed",
+    [
+      "config:",
+      "  platform:tier: dev",
+      "  platform:cloud: { kind: existing }",
+      "  platform:dns: { domain: 127.0.0.1.sslip.io }",
+      "  platform:tls: { issuer: selfSigned }",
+      "  platform:identity:",
+      "    staticUsers:",
+      "      - email: a@acme.example",
+      "        username: a",
+      "        password: { secure: v1:abc }",
+      "      - email: b@acme.example",
+      "        username: b",
+      "        password: hunter2",
+      "",
+    ].join("\n"),
+  );
+  assertConfigFailure(
+    plan(file, "--json"),
+    "invalid stack configuration (1 problem):\n" +
+      "  - platform:identity.staticUsers[1].password: is a secret but is written in plain text; set it with pulumi config set --secret --path 'platform:identity.staticUsers[1].password' <value>\n",
+  );
+});
+
+test("a misspelt namespace is reported as such, with the key it was meant to be", () => {
+  const file = stackFile("ns", "config:\n  platfrom:tier: local\n  platform:cloud: { kind: existing }\n  platform:dns: { domain: 127.0.0.1.sslip.io }\n  platform:identity:\n    staticUsers: [{ email: a@acme.example, username: a, password: { secure: v1:x } }]\n");
+  assertConfigFailure(plan(file), 'invalid stack configuration (1 problem):\n  - platfrom:tier: unknown namespace "platfrom"; did you mean platform:tier?\n');
+});
