@@ -1,11 +1,11 @@
 // Helm values checked against chart defaults: synthetic fixture charts, synthetic plans, and the CLI.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { noOptions, type Plan } from "../tools/mock-runtime";
 import { checkChartValues, checkPlan } from "../tools/check-values";
 import { repoRoot } from "../tools/stack-file";
+import { runTool } from "./helpers";
 
 const charts = join(repoRoot, "tests/fixtures/charts");
 const istioRepo = "https://istio-release.storage.googleapis.com/charts";
@@ -117,10 +117,7 @@ test("checkPlan checks only Helm chart resources and attributes problems to the 
   assert.deepEqual(checkPlan(plan, charts), [{ chart: "gateway", version: "9.9.9", stack: "synthetic", path: "servce", message: "unknown key" }]);
 });
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "tools/check-values.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => runTool("check-values", ...args);
 
 test("CLI: one line per problem, a summary line, and an exit code that matches them", () => {
   const r = cli("tests/fixtures/charts", "local");

@@ -1,11 +1,19 @@
 // Shared test helpers: run a stack (or a variation of one) under mocks and query the plan.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { createCloud } from "../components/cloud";
 import type { Cloud } from "../components/cloud/cloud";
 import { validateConfig } from "../infra/config/load";
 import type { PlatformConfig } from "../infra/config/resolve";
 import { runUnderMocks, type Plan, type PlannedResource } from "../tools/mock-runtime";
 import { planStack } from "../tools/plan-stack";
-import { projectName, readStackFile } from "../tools/stack-file";
+import { projectName, readStackFile, repoRoot } from "../tools/stack-file";
+
+/** Runs a tool exactly as its npm script does (tools/run.cjs), e.g. runTool("plan", "local", "--json"). */
+export function runTool(tool: "plan" | "check-values" | "check-crds", ...args: string[]) {
+  const r = spawnSync(process.execPath, [join(repoRoot, "tools/run.cjs"), join(repoRoot, `tools/${tool}.ts`), ...args], { cwd: repoRoot, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 const plans = new Map<string, Plan>();
 /** The plan of a committed stack, computed once per test file. */

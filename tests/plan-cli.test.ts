@@ -1,16 +1,12 @@
 // The plan CLI as users and CI call it: output formats, exit codes, and which cloud SDK a stack loads.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../tools/stack-file";
+import { runTool } from "./helpers";
 
-function plan(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "tools/plan.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const plan = (...args: string[]) => runTool("plan", ...args);
 
 test("a GKE stack loads the Google SDK and not the AWS SDK; an EKS stack the reverse; local neither", () => {
   const gke = plan("gke-dev");

@@ -54,5 +54,6 @@ if (!isCurrent()) {
   write(outfile, result.outputFiles[0].contents);
   write(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
 }
-process.argv = [process.argv[0], path.resolve(entry), ...args];
-require(outfile);
+// Run the bundle as the main module, as `node bundle.cjs args...` would (tools check require.main).
+process.argv = [process.argv[0], outfile, ...args];
+require("node:module").runMain();
