@@ -129,3 +129,24 @@ test("GKE Calico (dataplaneV2: false): network policy enabled together with its 
   assert.equal(v2.networkPolicy, undefined);
   assert.equal(v2.addonsConfig.networkPolicyConfig, undefined);
 });
+
+test("GKE private nodes: the control plane may reach istiod's webhooks (tcp 15017) on the nodes, nothing more", async () => {
+  for (const stack of gkeStacks) {
+    const plan = await cloudPlan(stack);
+    const cluster = one(plan, "gcp:container/cluster:Cluster", "cluster").inputs as any;
+    const nodeSa = one(plan, "gcp:serviceaccount/account:Account", "nodes").inputs as any;
+    const pool = one(plan, "gcp:container/nodePool:NodePool", "system").inputs as any;
+    const fw = one(plan, "gcp:compute/firewall:Firewall", "master-webhooks").inputs as any;
+    assert.equal(cluster.privateClusterConfig.enablePrivateNodes, true, stack);
+    assert.equal(fw.direction, "INGRESS");
+    assert.deepEqual(fw.sourceRanges, [cluster.privateClusterConfig.masterIpv4CidrBlock], `${stack}: from the control plane only`);
+    assert.deepEqual(fw.allows, [{ protocol: "tcp", ports: ["15017"] }]);
+    assert.deepEqual(fw.targetServiceAccounts, [pool.nodeConfig.serviceAccount], `${stack}: to the nodes only`);
+    assert.ok(fw.targetServiceAccounts[0].startsWith(`${nodeSa.accountId}@`));
+    assert.equal(fw.network, (cluster as any).network);
+  }
+  const { plan } = await planVariant("gke-dev", (c) => {
+    c["platform:cloud"] = JSON.stringify({ ...JSON.parse(c["platform:cloud"]), privateNodes: false });
+  });
+  assert.equal(plan.resources.filter((r) => r.type === "gcp:compute/firewall:Firewall").length, 0, "public nodes need no extra rule");
+});

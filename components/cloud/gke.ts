@@ -32,6 +32,8 @@ export const dnsRecordPermissions = [
 ];
 export const dnsZoneListPermissions = ["dns.managedZones.list"];
 
+/** istiod's webhook port (sidecar injection, validation), which a private control plane cannot reach by default. */
+const istioWebhookPort = 15017;
 const requiredApis = ["compute.googleapis.com", "container.googleapis.com", "dns.googleapis.com", "iam.googleapis.com"];
 
 export interface GkeClusterArgs {
@@ -138,6 +140,23 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
       { ...parent, dependsOn: apis },
     );
     this.nodeServiceAccount = nodeSa.email;
+    if (s.privateNodes) {
+      // A private cluster's control plane reaches the nodes on tcp 443 and 10250 only. Admission webhooks on
+      // other ports time out, and istiod's (sidecar injection, config validation) listens on 15017.
+      new gcp.compute.Firewall(
+        "master-webhooks",
+        {
+          name: physicalName(stack, "master-webhooks", 63),
+          network: network.id,
+          description: `GKE control plane of ${stack} to Istio's webhooks on the nodes`,
+          direction: "INGRESS",
+          sourceRanges: [s.network.masterCidr],
+          targetServiceAccounts: [nodeSa.email],
+          allows: [{ protocol: "tcp", ports: [String(istioWebhookPort)] }],
+        },
+        parent,
+      );
+    }
     const nodeRoles = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
     for (const role of nodeRoles) {
       new gcp.projects.IAMMember(`nodes-${role.split("/")[1]}`, { project: s.project, role, member: nodeSa.member }, parent);
