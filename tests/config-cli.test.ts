@@ -2,16 +2,13 @@
 // and its fix on stderr, never a stack trace or exit 2.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../tools/stack-file";
+import { runTool } from "./helpers";
 
-function plan(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "tools/plan.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// As `npm run plan` runs it.
+const plan = (...args: string[]) => runTool("plan", ...args);
 
 function stackFile(name: string, text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "config-cli-")), `Pulumi.${name}.yaml`);
