@@ -19,6 +19,8 @@ export const charts = {
   dex: { chart: "dex", version: "0.24.0", repo: "https://charts.dexidp.io" },
   // App 7.15.3: includes the 2026 auth-bypass fixes (>= 7.15.2) and --trusted-proxy-ip.
   oauth2Proxy: { chart: "oauth2-proxy", version: "10.7.0", repo: "https://oauth2-proxy.github.io/manifests" },
+  // EKS GPU nodes (AL2023 NVIDIA AMIs ship the driver but no device plugin); GKE installs its own.
+  nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
 } as const satisfies Record<string, ChartPin>;
 
 /** Istio's release build sets these image defaults; the chart source leaves dev values. */

@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Plan } from "../tools/mock-runtime";
-import { ofType, planVariant } from "./helpers";
+import { charts } from "../infra/versions";
+import { ofType, one, planVariant } from "./helpers";
 
 /** The cloud adapter's part of eks-dev's plan (or of a variant), computed once per test file. */
 const cloudPlans = new Map<string, Promise<Plan>>();
@@ -24,4 +25,32 @@ test("EKS node groups: provider-generated unique names (create-before-delete wor
   for (const t of ofType(await cloudPlan(), "aws:ec2/launchTemplate:LaunchTemplate")) {
     assert.equal((t.inputs as any).name, undefined, `${t.name}: launch templates are auto-named, never fixed`);
   }
+});
+
+test("EKS GPU groups: the NVIDIA device plugin runs on GPU nodes only, tolerating their taint", async () => {
+  const plan = await cloudPlan();
+  const gpu = one(plan, "aws:eks/nodeGroup:NodeGroup", "gpu").inputs as any;
+  assert.equal(gpu.labels["platform/pool-role"], "gpu");
+  const chart = one(plan, "kubernetes:helm.sh/v4:Chart", "nvidia-device-plugin");
+  const c = chart.inputs as any;
+  assert.deepEqual([c.chart, c.version, c.repositoryOpts.repo], [charts.nvidiaDevicePlugin.chart, "0.20.0", "https://nvidia.github.io/k8s-device-plugin"]);
+  assert.equal(c.namespace, "kube-system");
+  const provider = one(plan, "pulumi:providers:kubernetes", "eks");
+  assert.ok(chart.dependsOn.includes(provider.urn), "installed with the cluster's Kubernetes provider");
+  assert.deepEqual(c.values.nodeSelector, { "platform/pool-role": "gpu" });
+  assert.deepEqual(c.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+    { matchExpressions: [{ key: "platform/pool-role", operator: "In", values: ["gpu"] }] },
+  ], "replaces the chart's NFD-label affinity, which EKS nodes never match");
+  for (const t of gpu.taints) {
+    const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[t.effect as string];
+    assert.ok(c.values.tolerations.some((x: any) => x.key === t.key && x.operator === "Exists" && x.effect === effect), `tolerates ${t.key}`);
+  }
+});
+
+test("EKS without GPU groups: no device plugin", async () => {
+  const { plan } = await planVariant("eks-dev", (c) => {
+    const cloud = JSON.parse(c["platform:cloud"]);
+    c["platform:cloud"] = JSON.stringify({ ...cloud, nodePools: cloud.nodePools.filter((p: any) => p.role !== "gpu") });
+  });
+  assert.equal(plan.resources.filter((r) => r.name === "nvidia-device-plugin").length, 0);
 });

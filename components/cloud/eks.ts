@@ -11,6 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as aws from "@pulumi/aws";
 import type { EksSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
+import { charts } from "../../infra/versions";
+import { helmChart } from "../helm";
 import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 import { EksNetwork } from "./eks-network";
 import { execKubeconfig } from "./kubeconfig";
@@ -32,6 +34,38 @@ function serviceTrust(service: string): aws.iam.PolicyDocument {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"] }],
   };
+}
+
+/** Label every pool carries with its role (infra/config); GPU pools have `gpu`. */
+const poolRoleLabel = "platform/pool-role";
+
+/**
+ * The NVIDIA device plugin: the AL2023 NVIDIA AMIs ship the driver and container toolkit but nothing that
+ * advertises nvidia.com/gpu to the kubelet, so without it no pod can request a GPU. A DaemonSet on the GPU
+ * pools only (the chart's default affinity needs Node Feature Discovery labels, which EKS nodes lack),
+ * tolerating the GPU pools' taints.
+ */
+export function nvidiaDevicePlugin(gpuPools: NodePool[], opts: pulumi.ComponentResourceOptions) {
+  const tolerations = new Map<string, { key: string; operator: "Exists"; effect: string }>();
+  for (const t of gpuPools.flatMap((p) => p.taints)) tolerations.set(`${t.key}:${t.effect}`, { key: t.key, operator: "Exists", effect: t.effect });
+  return helmChart(
+    "nvidia-device-plugin",
+    "kube-system",
+    charts.nvidiaDevicePlugin,
+    {
+      nodeSelector: { [poolRoleLabel]: "gpu" },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: poolRoleLabel, operator: "In", values: ["gpu"] }] }],
+          },
+        },
+      },
+      tolerations: [...tolerations.values()],
+      gfd: { enabled: false },
+    },
+    opts,
+  );
 }
 
 export interface EksClusterArgs {
@@ -171,6 +205,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
       },
       { parent: this, provider: this.provider, dependsOn: [ebsCsi] },
     );
+
+    const gpuPools = s.nodePools.filter((p) => p.role === "gpu");
+    if (gpuPools.length > 0) nvidiaDevicePlugin(gpuPools, { parent: this, provider: this.provider });
 
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
   }
