@@ -54,3 +54,19 @@ test("EKS without GPU groups: no device plugin", async () => {
   });
   assert.equal(plan.resources.filter((r) => r.name === "nvidia-device-plugin").length, 0);
 });
+
+test("EKS node groups: desiredSize is managed and equals min (no autoscaler; raising min must not fail)", async () => {
+  const { plan } = await planVariant("eks-dev", (c) => {
+    const cloud = JSON.parse(c["platform:cloud"]);
+    c["platform:cloud"] = JSON.stringify({ ...cloud, nodePools: cloud.nodePools.map((p: any) => (p.name === "cpu" ? { ...p, min: 3 } : p)) });
+  });
+  const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup");
+  assert.ok(groups.length > 0);
+  for (const g of groups) {
+    const sc = (g.inputs as any).scalingConfig;
+    assert.equal(sc.desiredSize, sc.minSize, `${g.name}: desiredSize follows min`);
+    assert.ok(sc.minSize <= sc.maxSize);
+    assert.ok(!g.options.ignoreChanges.some((p) => p.startsWith("scalingConfig")), `${g.name}: scaling is not ignored`);
+  }
+  assert.equal((one(plan, "aws:eks/nodeGroup:NodeGroup", "cpu").inputs as any).scalingConfig.desiredSize, 3);
+});

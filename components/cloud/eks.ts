@@ -244,14 +244,18 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
         instanceTypes: [p.machineType],
         capacityType: p.spot ? "SPOT" : "ON_DEMAND",
         amiType: p.gpu ? "AL2023_x86_64_NVIDIA" : "AL2023_x86_64_STANDARD",
+        // desiredSize is managed, and equals min: nothing else scales these groups (no cluster-autoscaler
+        // or Karpenter is installed yet; max is the bound for one). Ignoring desiredSize would make raising
+        // min fail, as EKS rejects minSize > desiredSize. Each `pulumi up` sets the group back to min nodes;
+        // when an autoscaler arrives it owns desiredSize and this must become ignoreChanges again, with
+        // min raises handled by raising desiredSize with it.
         scalingConfig: { minSize: p.min, maxSize: p.max, desiredSize: p.min },
         updateConfig: { maxUnavailable: 1 },
         labels: p.labels,
         taints: p.taints.map((t) => ({ key: t.key, value: t.value, effect: taintEffect[t.effect] })),
         launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
       },
-      // The cluster autoscaler owns desiredSize once the group exists.
-      { ...parent, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
+      { ...parent, dependsOn },
     );
   }
 
