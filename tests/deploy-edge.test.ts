@@ -149,3 +149,13 @@ test("routes and the Gateway wait for external-dns where it publishes DNS, so de
     for (const r of routes) assert.ok(r.dependsOn.includes(edns.urn), `${name}: ${r.name} does not wait for external-dns`);
   }
 });
+
+test("session refresh: the refreshed cookie reaches the browser, and the forwarded ID token never expires first", async () => {
+  const p = await cachedPlan("gke-dev");
+  const provider = (chart(p, "istiod").inputs as any).values.meshConfig.extensionProviders[0].envoyExtAuthzHttp;
+  assert.ok(provider.headersToDownstreamOnAllow.includes("set-cookie"), "a refresh's Set-Cookie on an allowed check is dropped without it");
+  const cfg: string = (chart(p, "oauth2-proxy").inputs as any).values.config.configFile;
+  const refresh = Number(/^cookie_refresh = "(\d+)m"$/m.exec(cfg)![1]);
+  const idTokens = (chart(p, "dex").inputs as any).values.config.expiry.idTokens as string;
+  assert.ok(refresh < Number(/^(\d+)m$/.exec(idTokens)![1]), `cookie_refresh ${refresh}m must be shorter than Dex's ID token lifetime ${idTokens}`);
+});

@@ -70,6 +70,9 @@ export class Istio extends pulumi.ComponentResource {
                 includeRequestHeadersInCheck: ["authorization", "cookie"],
                 headersToUpstreamOnAllow: ["authorization", "path", "x-auth-request-email", "x-auth-request-groups", "x-auth-request-user"],
                 headersToDownstreamOnDeny: ["content-type", "set-cookie"],
+                // A session refresh happens during the check: its new cookie must reach the browser,
+                // or the old cookie's (already rotated) refresh token signs the user out an hour later.
+                headersToDownstreamOnAllow: ["set-cookie"],
               },
             },
           ],

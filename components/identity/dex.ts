@@ -10,6 +10,7 @@ import bcrypt from "bcryptjs";
 import type { ConnectorInput } from "../../infra/config/schema";
 import type { StaticUser } from "../../infra/config/resolve";
 import { helmChart, namespace } from "../helm";
+import { idTokenLifetimeMinutes } from "./sso";
 import { publicRoute, type UiRoutes } from "./ui-routes";
 import { charts } from "../../infra/versions";
 
@@ -131,7 +132,7 @@ export class Dex extends pulumi.ComponentResource {
           issuer: this.issuer,
           storage: { type: "kubernetes", config: { inCluster: true } },
           oauth2: { skipApprovalScreen: true, responseTypes: ["code"] },
-          expiry: { idTokens: "1h", refreshTokens: { validIfNotUsedFor: args.sessionLifetime, absoluteLifetime: args.sessionLifetime } },
+          expiry: { idTokens: `${idTokenLifetimeMinutes}m`, refreshTokens: { validIfNotUsedFor: args.sessionLifetime, absoluteLifetime: args.sessionLifetime } },
           connectors,
           enablePasswordDB: staticPasswords.length > 0,
           staticPasswords,

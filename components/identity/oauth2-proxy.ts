@@ -7,7 +7,7 @@ import { ingressGatewayPrincipal } from "../edge/istio";
 import { helmChart, namespace } from "../helm";
 import { charts } from "../../infra/versions";
 import { dexService } from "./dex";
-import { oauth2CallbackPath, oauth2ProxyClientId, oauth2ProxyNamespace, oauth2ProxyService } from "./sso";
+import { oauth2CallbackPath, oauth2ProxyClientId, oauth2ProxyNamespace, oauth2ProxyService, sessionRefreshMinutes } from "./sso";
 import { protectedRoute, uiHost, type UiRoutes } from "./ui-routes";
 
 export interface OAuth2ProxyArgs {
@@ -63,7 +63,7 @@ export class OAuth2Proxy extends pulumi.ComponentResource {
       cookie_domains: [`.${args.domain}`],
       whitelist_domains: [`.${args.domain}`],
       cookie_expire: args.sessionLifetime,
-      cookie_refresh: "1h",
+      cookie_refresh: `${sessionRefreshMinutes}m`,
       // The ID token goes upstream as a bearer token; Istio verifies it (RequestAuthentication).
       set_authorization_header: true,
       set_xauthrequest: true,
