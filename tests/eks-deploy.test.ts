@@ -70,3 +70,14 @@ test("EKS node groups: desiredSize is managed and equals min (no autoscaler; rai
   }
   assert.equal((one(plan, "aws:eks/nodeGroup:NodeGroup", "cpu").inputs as any).scalingConfig.desiredSize, 3);
 });
+
+test("EKS S3 buckets: provider-completed unique names (global namespace), prefix within S3's limits", async () => {
+  for (const name of ["artifacts", "pipeline-artifacts-with-a-long-name"]) {
+    const { plan } = await planVariant("eks-dev", undefined, (cloud) => void cloud.bucket(name));
+    const b = one(plan, "aws:s3/bucket:Bucket", name).inputs as any;
+    assert.equal(b.bucket, undefined, "a fixed bucket name can be taken by anyone, anywhere");
+    assert.ok(b.bucketPrefix.length <= 37, `prefix ${b.bucketPrefix} must be at most 37 characters (+26 = 63)`);
+    assert.match(b.bucketPrefix, /^[a-z0-9][a-z0-9-]*-$/);
+    assert.ok(b.bucketPrefix.startsWith("mlops-eks-dev-"), "the prefix still names the stack");
+  }
+});

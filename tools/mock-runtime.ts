@@ -112,7 +112,8 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string, projec
       state.result = `${generatedSecretMock}${args.name}`;
       break;
     case "aws:s3/bucket:Bucket":
-      state.bucket = i.bucket ?? args.name;
+      // With bucketPrefix the provider appends a unique suffix (a timestamp and a counter, 26 characters).
+      state.bucket = i.bucket ?? (i.bucketPrefix ? `${i.bucketPrefix}20260101000000000000000001` : args.name);
       break;
   }
   return state;

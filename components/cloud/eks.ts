@@ -405,7 +405,10 @@ export class S3Bucket extends pulumi.ComponentResource implements ObjectStore {
   constructor(name: string, args: S3BucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cloud:S3Bucket", name, {}, opts);
     const parent = { parent: this };
-    const bucket = new aws.s3.Bucket(name, { bucket: physicalName(`mlops-${args.stack}`, name, 63), forceDestroy: args.forceDestroy }, parent);
+    // S3 names are global and this one would be predictable: someone else could hold it already (the first
+    // `pulumi up` fails) or take it between a destroy and a re-create. The provider completes the prefix
+    // with a unique 26-character suffix; the prefix may have at most 37 characters (37 + 26 = 63).
+    const bucket = new aws.s3.Bucket(name, { bucketPrefix: `${physicalName(`mlops-${args.stack}`, name, 36)}-`, forceDestroy: args.forceDestroy }, parent);
     new aws.s3.BucketPublicAccessBlock(
       name,
       { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
