@@ -62,8 +62,8 @@ export async function platform(): Promise<Record<string, unknown>> {
     k8s,
   );
   // Routes wait for istiod and for external-dns, so `pulumi destroy` removes them (and external-dns
-  // their DNS records) before external-dns itself goes.
-  const routes: UiRoutes = { domain, protectedUis, dependsOn: [istio.controlPlane, ...(externalDns ? [externalDns.chart] : [])] };
+  // their DNS records, within its cleanup window) before external-dns itself goes.
+  const routes: UiRoutes = { domain, protectedUis, dependsOn: [istio.controlPlane, ...(externalDns ? [externalDns.routeDependency] : [])] };
   new PlatformGateway(
     "gateway",
     { domain, issuerName: certManager.issuerName, issuer: certManager.issuer, gatewayNamespace: istio.gatewayNamespace, routeDependencies: routes.dependsOn },

@@ -139,14 +139,21 @@ test("a UI outside the protected list cannot be routed behind SSO (Dex would ref
   );
 });
 
-test("routes and the Gateway wait for external-dns where it publishes DNS, so destroy removes them first", async () => {
+test("destroy: routes go first, external-dns keeps running (with its cloud identity) long enough to delete their records", async () => {
   for (const name of ["gke-dev", "eks-dev", "prod", "ephemeral"]) {
     const p = await cachedPlan(name);
     const edns = chart(p, "external-dns");
     assert.equal((edns.inputs as any).values.triggerLoopOnEvent, true);
+    const [window] = ofType(p, "time:index/sleep:Sleep");
+    assert.ok(window.dependsOn.includes(edns.urn), "the cleanup window is deleted before the chart");
+    // external-dns syncs at most --min-event-sync-interval (5 s) after an event; leave it several chances.
+    assert.ok(Number(/^(\d+)s$/.exec((window.inputs as any).destroyDuration)![1]) >= 20);
     const routes = [...crsOf(p, "VirtualService"), ...crsOf(p, "Gateway")];
     assert.ok(routes.length >= 3);
-    for (const r of routes) assert.ok(r.dependsOn.includes(edns.urn), `${name}: ${r.name} does not wait for external-dns`);
+    for (const r of routes) assert.ok(r.dependsOn.includes(window.urn), `${name}: ${r.name} is not deleted before the cleanup window`);
+    const bindings = p.resources.filter((r) => r.parent?.endsWith("WorkloadIdentity::external-dns") && !r.type.startsWith("mlops:"));
+    assert.ok(bindings.length >= 2, `${name}: the identity's resources`);
+    for (const b of bindings) assert.ok(edns.dependsOn.includes(b.urn), `${name}: ${b.name} would be deleted before external-dns's last sync`);
   }
 });
 

@@ -85,8 +85,8 @@ test("cert-manager and external-dns service accounts are bound to exactly themse
     const cond = role.assumeRolePolicy.Statement[0].Condition.StringEquals;
     assert.deepEqual(Object.values(cond).sort(), [`system:serviceaccount:${sa}:${sa}`, "sts.amazonaws.com"].sort());
   }
-  const dnsReaders = ofType(gke, "gcp:projects/iAMMember:IAMMember").filter((r) => (r.inputs as any).role === "roles/dns.reader").map((r) => r.name);
-  assert.deepEqual(dnsReaders, ["external-dns-dns-reader"], "only external-dns needs to discover zones");
+  const zoneListers = ofType(gke, "gcp:projects/iAMMember:IAMMember").filter((r) => /\/roles\/mlops_dnsZoneList_/.test((r.inputs as any).role)).map((r) => r.name);
+  assert.deepEqual(zoneListers, ["external-dns-dns-zone-list"], "only external-dns needs to discover zones");
   const discovery = (sa: string) => (ofType(eks, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === sa)!.inputs as any).policy.Statement[2].Action;
   assert.deepEqual(discovery("cert-manager"), ["route53:ListHostedZonesByName"]);
   assert.deepEqual(discovery("external-dns"), ["route53:ListHostedZonesByName", "route53:ListHostedZones", "route53:ListTagsForResources"]);

@@ -2,6 +2,7 @@
 // the platform's DNS zone, through workload identity, owning only its own records.
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
+import * as time from "@pulumiverse/time";
 import type { Cloud } from "../cloud/cloud";
 import { helmChart, namespace } from "../helm";
 import { charts } from "../../infra/versions";
@@ -19,10 +20,19 @@ export interface ExternalDnsArgs {
   policy: "sync" | "upsert-only";
 }
 
+/** How long destroy keeps external-dns running after the routes are gone (6x its event sync interval). */
+export const cleanupWindow = "30s";
+
 export class ExternalDns extends pulumi.ComponentResource {
   public readonly identityPrincipal: pulumi.Output<string | undefined>;
-  /** Routes depend on this, so on destroy they go first and external-dns (sync policy) can delete their records. */
   public readonly chart: k8s.helm.v4.Chart;
+  /**
+   * Routes (Gateway, VirtualServices) depend on this. On destroy they are deleted first; deleting
+   * this then waits `cleanupWindow` while external-dns, still running with its cloud identity, syncs
+   * on the deletion events (at most 5 s later: --min-event-sync-interval) and deletes their records.
+   * Without the wait, Pulumi deletes external-dns at once, and SIGTERM ends it without a final sync.
+   */
+  public readonly routeDependency: pulumi.Resource;
 
   constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:edge:ExternalDns", name, {}, opts);
@@ -54,7 +64,15 @@ export class ExternalDns extends pulumi.ComponentResource {
             : ["--aws-zone-type=public"],
         env: provider === "aws" && args.region ? [{ name: "AWS_DEFAULT_REGION", value: args.region }] : [],
       },
-      { parent: this, dependsOn: [nsResource] },
+      // The identity's bindings outlive the chart on destroy, so the last sync is still authorised.
+      { parent: this, dependsOn: [nsResource, ...(identity instanceof pulumi.Resource ? [identity] : [])] },
+    );
+    // No cloud credentials: the provider only measures time, and is explicit like every provider here.
+    const timeProvider = new time.Provider("time", {}, { parent: this });
+    this.routeDependency = new time.Sleep(
+      "dns-cleanup-window",
+      { destroyDuration: cleanupWindow },
+      { parent: this, provider: timeProvider, dependsOn: [this.chart] },
     );
     this.registerOutputs({ identityPrincipal: this.identityPrincipal });
   }
