@@ -81,3 +81,17 @@ test("EKS S3 buckets: provider-completed unique names (global namespace), prefix
     assert.ok(b.bucketPrefix.startsWith("mlops-eks-dev-"), "the prefix still names the stack");
   }
 });
+
+test("EKS control-plane logs: the stack creates the log group first, with the tier's retention; kept after destroy only in prod", async () => {
+  const expected = { ephemeral: [7, false], dev: [30, false], prod: [365, true] } as const;
+  for (const [tier, [days, retained]] of Object.entries(expected)) {
+    const { plan } = await planVariant("eks-dev", (c) => void (c["platform:tier"] = tier));
+    const cluster = one(plan, "aws:eks/cluster:Cluster", "cluster");
+    const logGroup = one(plan, "aws:cloudwatch/logGroup:LogGroup", "control-plane-logs");
+    const lg = logGroup.inputs as any;
+    assert.equal(lg.name, `/aws/eks/${(cluster.inputs as any).name}/cluster`, "the name EKS writes to");
+    assert.equal(lg.retentionInDays, days, tier);
+    assert.equal(logGroup.options.retainOnDelete, retained, tier);
+    assert.ok(cluster.dependsOn.includes(logGroup.urn), "created before the cluster, or EKS creates its own");
+  }
+});

@@ -21,6 +21,9 @@ import { taintEffect } from "./taints";
 
 const controlPlaneLogs = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
+/** Days of control-plane logs kept, per tier (audit logs in prod for a year). */
+export const logRetentionDays: Record<PlatformConfig["tier"], number> = { local: 7, ephemeral: 7, dev: 30, prod: 365 };
+
 export function partitionOf(region: string): string {
   return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
 }
@@ -118,6 +121,16 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
       parent,
     );
 
+    // EKS writes control-plane logs to this group and, if it does not exist, creates it itself: with no
+    // retention (kept and billed forever) and outside the stack (it survives destroy, and a re-created
+    // cluster of the same name then finds it). Created first, it has the tier's retention and goes with
+    // the stack, except in prod, where the logs outlive the cluster for audit (retainOnDelete).
+    const logGroup = new aws.cloudwatch.LogGroup(
+      "control-plane-logs",
+      { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: logRetentionDays[config.tier] },
+      { ...parent, retainOnDelete: config.tier === "prod" },
+    );
+
     const cluster = new aws.eks.Cluster(
       "cluster",
       {
@@ -135,7 +148,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         deletionProtection: config.protect,
       },
-      { ...stateful, dependsOn: [clusterPolicy] },
+      { ...stateful, dependsOn: [clusterPolicy, logGroup] },
     );
     this.clusterName = cluster.name;
 
