@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gatewayRef } from "../components/edge/gateway";
+import { forceApplyValidatingWebhooks } from "../components/edge/istio";
 import { waitForWebhookCa } from "../components/helm";
 import { protectedRoute } from "../components/identity/ui-routes";
 import type { Plan, PlannedResource } from "../tools/mock-runtime";
@@ -165,4 +166,14 @@ test("session refresh: the refreshed cookie reaches the browser, and the forward
   const refresh = Number(/^cookie_refresh = "(\d+)m"$/m.exec(cfg)![1]);
   const idTokens = (chart(p, "dex").inputs as any).values.config.expiry.idTokens as string;
   assert.ok(refresh < Number(/^(\d+)m$/.exec(idTokens)![1]), `cookie_refresh ${refresh}m must be shorter than Dex's ID token lifetime ${idTokens}`);
+});
+
+test("Istio's validating webhooks are force-applied, so an upgrade does not conflict with istiod's failurePolicy flip", async () => {
+  const opts = {};
+  const webhook = { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "istiod-default-validator", annotations: { a: "b" } } };
+  const out = (await forceApplyValidatingWebhooks({ custom: true, type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration", name: "x", props: webhook, opts })) as any;
+  assert.deepEqual(out.props.metadata.annotations, { a: "b", "pulumi.com/patchForce": "true" });
+  assert.equal(out.opts, opts);
+  const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "istiod" } };
+  assert.equal(await forceApplyValidatingWebhooks({ custom: true, type: "kubernetes:apps/v1:Deployment", name: "y", props: deployment, opts }), undefined);
 });

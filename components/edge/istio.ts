@@ -36,6 +36,20 @@ export interface IstioArgs {
   replicas: number;
 }
 
+const validatingWebhookType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration";
+
+/**
+ * Chart v4 renders charts as a fresh install, so Istio's validating webhooks are applied with
+ * failurePolicy Ignore; istiod then sets Fail with a plain update and owns that field. The next
+ * server-side apply of those objects (an Istio upgrade) would fail on the field-manager conflict.
+ * Pulumi forces its apply on them instead; istiod sets Fail again once it is ready.
+ */
+export const forceApplyValidatingWebhooks: pulumi.ResourceTransform = (args) => {
+  if (args.type !== validatingWebhookType) return undefined;
+  const metadata = args.props.metadata ?? {};
+  return { props: { ...args.props, metadata: { ...metadata, annotations: { ...metadata.annotations, "pulumi.com/patchForce": "true" } } }, opts: args.opts };
+};
+
 export class Istio extends pulumi.ComponentResource {
   public readonly namespace: k8s.core.v1.Namespace;
   /** The ingress gateway's namespace (in the mesh); its certificate lives here. */
@@ -50,7 +64,8 @@ export class Istio extends pulumi.ComponentResource {
   constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:edge:Istio", name, {}, opts);
     this.namespace = namespace(istioNamespace, undefined, { parent: this });
-    const base = helmChart("istio-base", istioNamespace, charts.istioBase, { defaultRevision: "default" }, { parent: this, dependsOn: [this.namespace] });
+    const forceApply = { transforms: [forceApplyValidatingWebhooks] };
+    const base = helmChart("istio-base", istioNamespace, charts.istioBase, { defaultRevision: "default" }, { parent: this, dependsOn: [this.namespace], ...forceApply });
 
     this.controlPlane = helmChart(
       "istiod",
@@ -82,7 +97,7 @@ export class Istio extends pulumi.ComponentResource {
         // istiod patches its CA into the injector webhook after it starts; pods created before that are rejected.
         sidecarInjectorWebhookAnnotations: waitForWebhookCa,
       },
-      { parent: this, dependsOn: [base] },
+      { parent: this, dependsOn: [base], ...forceApply },
     );
     const afterIstiod = { parent: this, dependsOn: [this.controlPlane] };
 
