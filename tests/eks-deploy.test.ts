@@ -95,3 +95,26 @@ test("EKS control-plane logs: the stack creates the log group first, with the ti
     assert.ok(cluster.dependsOn.includes(logGroup.urn), "created before the cluster, or EKS creates its own");
   }
 });
+
+test("EKS versions: node groups and add-ons follow the cluster's Kubernetes version; standard support only", async () => {
+  const { plan } = await planVariant("eks-dev", (c) => {
+    c["platform:cloud"] = JSON.stringify({ ...JSON.parse(c["platform:cloud"]), version: "1.33" });
+  });
+  const cluster = one(plan, "aws:eks/cluster:Cluster", "cluster");
+  const c = cluster.inputs as any;
+  assert.equal(c.version, "1.33");
+  assert.deepEqual(c.upgradePolicy, { supportType: "STANDARD" }, "no extended-support surcharge");
+  const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup");
+  for (const g of groups) {
+    assert.equal((g.inputs as any).version, c.version, `${g.name} runs the cluster's version`);
+    assert.ok(g.dependsOn.includes(cluster.urn));
+  }
+  const addons = ofType(plan, "aws:eks/addon:Addon");
+  assert.deepEqual(addons.map((a) => (a.inputs as any).addonName).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+  for (const a of addons) {
+    const inputs = a.inputs as any;
+    // The mock of aws.eks.getAddonVersion names the Kubernetes version it was asked for.
+    assert.equal(inputs.addonVersion, `v0.0.0-for-${c.version}-eksbuild.1`, `${a.name}: pinned to a build for the cluster's version`);
+    assert.equal(inputs.resolveConflictsOnUpdate, "OVERWRITE", `${a.name}: upgrades do not stop on conflicts`);
+  }
+});

@@ -147,6 +147,10 @@ export async function runUnderMocks(o: RunOptions): Promise<RunResult> {
         return { id: `${args.name}-id`, state: mockState(args, awsRegion, gcpProject) };
       },
       call(args) {
+        // aws.eks.getAddonVersion: a build for the Kubernetes version asked for, as EKS names them.
+        if (args.token === "aws:eks/getAddonVersion:getAddonVersion") {
+          return { ...args.inputs, id: args.inputs.addonName, version: `v0.0.0-for-${args.inputs.kubernetesVersion}-eksbuild.1` };
+        }
         return args.inputs;
       },
     },

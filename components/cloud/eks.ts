@@ -147,6 +147,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
         encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         deletionProtection: config.protect,
+        // STANDARD: no extended support, whose surcharge (a cluster-hour goes from $0.10 to $0.60) starts
+        // silently when a version leaves standard support; AWS upgrades the control plane instead,
+        // so keep platform:cloud.version current (the stack's version must not fall behind the cluster's).
+        upgradePolicy: { supportType: "STANDARD" },
       },
       { ...stateful, dependsOn: [clusterPolicy, logGroup] },
     );
@@ -172,12 +176,22 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
 
     // The VPC CNI gets its permissions through IRSA, so nodes do not hold them.
     const cniIdentity = this.irsaRole("vpc-cni", { namespace: "kube-system", name: "aws-node" }, [], [managedPolicy(this.partition, "AmazonEKS_CNI_Policy")], { parent: this });
-    const vpcCni = new aws.eks.Addon(
-      "vpc-cni",
-      { clusterName: cluster.name, addonName: "vpc-cni", serviceAccountRoleArn: cniIdentity.principal as pulumi.Output<string>, resolveConflictsOnCreate: "OVERWRITE" },
-      parent,
-    );
-    const kubeProxy = new aws.eks.Addon("kube-proxy", { clusterName: cluster.name, addonName: "kube-proxy", resolveConflictsOnCreate: "OVERWRITE" }, parent);
+    // Add-ons follow the cluster's Kubernetes version: each is pinned to the newest build for the version
+    // the cluster runs (read from the cluster, so a `version` upgrade moves them after the control plane).
+    // Without a version EKS installs its default once and never upgrades it.
+    const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}): aws.eks.AddonArgs => ({
+      clusterName: cluster.name,
+      addonName,
+      addonVersion: aws.eks
+        .getAddonVersionOutput({ addonName, kubernetesVersion: cluster.version, mostRecent: true }, { parent: this, provider: this.awsProvider })
+        .apply((v) => v.version),
+      resolveConflictsOnCreate: "OVERWRITE",
+      // Upgrades too: this program is the only source of the add-ons' configuration.
+      resolveConflictsOnUpdate: "OVERWRITE",
+      ...extra,
+    });
+    const vpcCni = new aws.eks.Addon("vpc-cni", addon("vpc-cni", { serviceAccountRoleArn: cniIdentity.principal as pulumi.Output<string> }), parent);
+    const kubeProxy = new aws.eks.Addon("kube-proxy", addon("kube-proxy"), parent);
 
     const nodeRole = new aws.iam.Role("nodes", { assumeRolePolicy: serviceTrust("ec2.amazonaws.com") }, parent);
     const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
@@ -188,11 +202,11 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     const systemGroups = groups.filter((_, i) => s.nodePools[i].role === "system");
     const readyGroups = systemGroups.length > 0 ? systemGroups : groups;
 
-    new aws.eks.Addon("coredns", { clusterName: cluster.name, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE" }, { ...parent, dependsOn: readyGroups });
+    new aws.eks.Addon("coredns", addon("coredns"), { ...parent, dependsOn: readyGroups });
     const ebsIdentity = this.irsaRole("ebs-csi", { namespace: "kube-system", name: "ebs-csi-controller-sa" }, [], [managedPolicy(this.partition, "service-role/AmazonEBSCSIDriverPolicy")], { parent: this });
     const ebsCsi = new aws.eks.Addon(
       "ebs-csi",
-      { clusterName: cluster.name, addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: ebsIdentity.principal as pulumi.Output<string>, resolveConflictsOnCreate: "OVERWRITE" },
+      addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsIdentity.principal as pulumi.Output<string> }),
       { ...parent, dependsOn: readyGroups },
     );
 
@@ -257,6 +271,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
         instanceTypes: [p.machineType],
         capacityType: p.spot ? "SPOT" : "ON_DEMAND",
         amiType: p.gpu ? "AL2023_x86_64_NVIDIA" : "AL2023_x86_64_STANDARD",
+        // The cluster's version, read from the cluster: a `version` upgrade rolls the nodes after the control
+        // plane (the launch template sets no AMI, so EKS picks the AMI for this version).
+        version: cluster.version,
         // desiredSize is managed, and equals min: nothing else scales these groups (no cluster-autoscaler
         // or Karpenter is installed yet; max is the bound for one). Ignoring desiredSize would make raising
         // min fail, as EKS rejects minSize > desiredSize. Each `pulumi up` sets the group back to min nodes;
