@@ -118,3 +118,22 @@ test("EKS versions: node groups and add-ons follow the cluster's Kubernetes vers
     assert.equal(inputs.resolveConflictsOnUpdate, "OVERWRITE", `${a.name}: upgrades do not stop on conflicts`);
   }
 });
+
+test("EKS admins: access entries keyed by principal, so reordering the list changes nothing", async () => {
+  const admins = ["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::210987654321:role/team/ml-ops"];
+  const entries = async (list: string[]) => {
+    const { plan } = await planVariant("eks-dev", (c) => {
+      c["platform:cloud"] = JSON.stringify({ ...JSON.parse(c["platform:cloud"]), admins: list });
+    });
+    const byUrn = (type: string) => Object.fromEntries(ofType(plan, type).map((r) => [r.urn, (r.inputs as any).principalArn]));
+    return { entries: byUrn("aws:eks/accessEntry:AccessEntry"), policies: byUrn("aws:eks/accessPolicyAssociation:AccessPolicyAssociation") };
+  };
+  const forward = await entries(admins);
+  const reversed = await entries([...admins].reverse());
+  assert.deepEqual(reversed, forward, "same URN for the same principal, whatever its position");
+  assert.deepEqual(Object.values(forward.entries).sort(), [...admins].sort());
+  const names = Object.keys(forward.entries).map((urn) => urn.split("::").pop());
+  assert.deepEqual(names.sort(), ["admin-123456789012-platform-admins", "admin-210987654321-ml-ops"]);
+  const dropped = await entries([admins[1]]);
+  assert.deepEqual(dropped.entries, { [Object.keys(forward.entries).find((u) => forward.entries[u] === admins[1])!]: admins[1] }, "removing one keeps the other");
+});

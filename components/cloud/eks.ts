@@ -71,6 +71,16 @@ export function nvidiaDevicePlugin(gpuPools: NodePool[], opts: pulumi.ComponentR
   );
 }
 
+/**
+ * A stable logical name for an admin's access entry: account and role name (unique in an account whatever
+ * the path), e.g. admin-123456789012-platform-admins. URN names may not contain "::", which ARNs do.
+ */
+export function adminKey(principalArn: string): string {
+  const m = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+  if (!m) throw new Error(`admin ${principalArn} is not an IAM role ARN (validated in config); this is a bug`);
+  return `admin-${m[1]}-${m[2]}`;
+}
+
 export interface EksClusterArgs {
   config: PlatformConfig;
   settings: EksSettings;
@@ -157,16 +167,21 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     this.clusterName = cluster.name;
 
     for (const [i, principalArn] of s.admins.entries()) {
-      const entry = new aws.eks.AccessEntry(`admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, parent);
+      // Keyed by the principal, not its position: reordering or removing one admin leaves the others alone
+      // (a replaced entry would be created before the old one is gone, which EKS rejects as a duplicate).
+      // The alias adopts entries of stacks created when the key was the list index.
+      const key = adminKey(principalArn);
+      const migrate = { ...parent, aliases: [{ name: `admin-${i}` }] };
+      const entry = new aws.eks.AccessEntry(key, { clusterName: cluster.name, principalArn, type: "STANDARD" }, migrate);
       new aws.eks.AccessPolicyAssociation(
-        `admin-${i}`,
+        key,
         {
           clusterName: cluster.name,
           principalArn: entry.principalArn,
           policyArn: `arn:${this.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
           accessScope: { type: "cluster" },
         },
-        parent,
+        migrate,
       );
     }
 
