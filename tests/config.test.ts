@@ -350,6 +350,12 @@ test("node pools: label and taint keys and values follow the Kubernetes rules", 
   ].sort());
 });
 
+test("node pools: the role label is the program's (add-ons schedule on it), not a user label", () => {
+  assert.deepEqual(problems(gke({}, { nodePools: [{ ...systemPool, labels: { "platform/pool-role": "gpu" } }] })), [
+    `platform:cloud.nodePools[0].labels["platform/pool-role"]: invalid key: platform/pool-role is set from the pool's role; remove it and set role instead`,
+  ]);
+});
+
 test("node pools: name length leaves room for the 26-character unique suffix (GKE 13, EKS 36)", () => {
   assert.deepEqual(problems(gke({}, { nodePools: [{ ...systemPool, name: "system-general" }] })), [
     'platform:cloud.nodePools[0].name: "system-general" is 14 characters; at most 13 on GKE: GKE node pool names are limited to 40 characters and a unique 26-character suffix is appended ("<name>-<suffix>") so a changed pool can be replaced create-before-delete',

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as aws from "@pulumi/aws";
 import type { EksSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
+import { poolRoleLabel } from "../../infra/config/schema";
 import { charts } from "../../infra/versions";
 import { helmChart } from "../helm";
 import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
@@ -40,7 +41,6 @@ function serviceTrust(service: string): aws.iam.PolicyDocument {
 }
 
 /** Label every pool carries with its role (infra/config); GPU pools have `gpu`. */
-const poolRoleLabel = "platform/pool-role";
 
 /**
  * The NVIDIA device plugin: the AL2023 NVIDIA AMIs ship the driver and container toolkit but nothing that
@@ -191,14 +191,15 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
 
     // The VPC CNI gets its permissions through IRSA, so nodes do not hold them.
     const cniIdentity = this.irsaRole("vpc-cni", { namespace: "kube-system", name: "aws-node" }, [], [managedPolicy(this.partition, "AmazonEKS_CNI_Policy")], { parent: this });
-    // Add-ons follow the cluster's Kubernetes version: each is pinned to the newest build for the version
+    // Add-ons follow the cluster's Kubernetes version: each is pinned to AWS's default build for the version
     // the cluster runs (read from the cluster, so a `version` upgrade moves them after the control plane).
+    // The default, not the newest: a new build published by AWS does not change an ordinary `pulumi up`.
     // Without a version EKS installs its default once and never upgrades it.
     const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}): aws.eks.AddonArgs => ({
       clusterName: cluster.name,
       addonName,
       addonVersion: aws.eks
-        .getAddonVersionOutput({ addonName, kubernetesVersion: cluster.version, mostRecent: true }, { parent: this, provider: this.awsProvider })
+        .getAddonVersionOutput({ addonName, kubernetesVersion: cluster.version, mostRecent: false }, { parent: this, provider: this.awsProvider })
         .apply((v) => v.version),
       resolveConflictsOnCreate: "OVERWRITE",
       // Upgrades too: this program is the only source of the add-ons' configuration.

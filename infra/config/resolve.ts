@@ -5,6 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { cidrsOverlap } from "./cidr";
 import type { CloudInput, ConnectorInput, NodePoolInput, Tier, dns as dnsSchema, edge as edgeSchema, identity as identitySchema, tls as tlsSchema } from "./schema";
+import { poolRoleLabel } from "./schema";
 
 export interface Taint {
   key: string;
@@ -254,7 +255,8 @@ function resolvePools(kind: "gke" | "eks", tier: Tier, pools: (NodePoolInput | u
       spot: p.spot ?? (tier === "ephemeral"),
       diskSizeGb: p.diskSizeGb ?? (p.role === "gpu" ? 200 : 100),
       gpu: p.gpu,
-      labels: { "platform/pool-role": p.role, ...(p.labels ?? {}) },
+      // The role label comes last: the device plugin and add-ons schedule on it.
+      labels: { ...(p.labels ?? {}), [poolRoleLabel]: p.role },
       taints: taints.map((t) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
     };
   });

@@ -57,6 +57,11 @@ const labelKey = z.string().superRefine((s, ctx) => {
   const problem = labelKeyProblem(s);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
+/** Set by the program from the pool's role; add-ons (the GPU device plugin) schedule on it. */
+export const poolRoleLabel = "platform/pool-role";
+const poolLabelKey = labelKey.superRefine((s, ctx) => {
+  if (s === poolRoleLabel) ctx.addIssue({ code: "custom", message: `${poolRoleLabel} is set from the pool's role; remove it and set role instead` });
+});
 const labelValue = z.string().superRefine((s, ctx) => {
   const problem = labelValueProblem(s);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -87,7 +92,7 @@ export const nodePool = z.strictObject({
       count: z.number().int().min(1),
     })
     .optional(),
-  labels: z.record(labelKey, labelValue).optional(),
+  labels: z.record(poolLabelKey, labelValue).optional(),
   taints: z.array(taint).optional(),
 });
 export type NodePoolInput = z.infer<typeof nodePool>;
