@@ -48,6 +48,7 @@ export async function platform(): Promise<Record<string, unknown>> {
       {
         cloud,
         zoneDnsName: config.dns.zone.dnsName,
+        zoneId: config.dns.zone.id,
         zoneProject: c.kind === "gke" ? (config.dns.zone.project ?? c.project) : undefined,
         region: c.kind === "eks" ? c.region : undefined,
         ownerId: `mlops-${config.stack}`,

@@ -100,8 +100,10 @@ test("external-dns: provider by cloud, zone filter, stack-unique owner, upsert-o
   const gke = chart(await plan("gke-dev"), "external-dns").inputs as any;
   assert.deepEqual([gke.values.provider, gke.values.domainFilters, gke.values.txtOwnerId, gke.values.policy], [{ name: "google" }, ["acme.example"], "mlops-gke-dev", "sync"]);
   assert.deepEqual(gke.values.sources, ["istio-gateway", "istio-virtualservice"]);
+  assert.ok(gke.values.extraArgs.includes("--zone-id-filter=acme-example"), "only the platform's zone, not siblings under the same name");
   const eks = chart(await plan("eks-dev"), "external-dns").inputs as any;
   assert.equal(eks.values.provider.name, "aws");
+  assert.ok(eks.values.extraArgs.includes("--zone-id-filter=Z0123456789ABCDEFGHIJ"));
   assert.equal((chart(await plan("prod"), "external-dns").inputs as any).values.policy, "upsert-only");
   assert.equal(chart(await plan("local"), "external-dns"), undefined);
 });

@@ -39,6 +39,9 @@ test("GKE node pools: provider-generated unique names, initial size per zone, la
       assert.ok(p.namePrefix.length <= 14, `${stack}/${pool.name}: prefix + 26-character suffix must fit GKE's 40`);
       assert.equal(p.initialNodeCount, Math.ceil(p.autoscaling.totalMinNodeCount / zones), `${stack}/${pool.name}: initialNodeCount is per zone`);
       assert.ok(pool.options.ignoreChanges.includes("initialNodeCount"), `${stack}/${pool.name}: initialNodeCount is ForceNew`);
+      for (const grant of ofType(plan, "gcp:projects/iAMMember:IAMMember").filter((m) => m.name.startsWith("nodes-"))) {
+        assert.ok(pool.dependsOn.includes(grant.urn), `${stack}/${pool.name}: nodes start before their service account holds ${grant.name}`);
+      }
     }
   }
   // prod is regional: min 3 is one node in each of three zones, not three per zone.

@@ -193,7 +193,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     const cniIdentity = this.irsaRole("vpc-cni", { namespace: "kube-system", name: "aws-node" }, [], [managedPolicy(this.partition, "AmazonEKS_CNI_Policy")], { parent: this });
     // Add-ons follow the cluster's Kubernetes version: each is pinned to AWS's default build for the version
     // the cluster runs (read from the cluster, so a `version` upgrade moves them after the control plane).
-    // The default, not the newest: a new build published by AWS does not change an ordinary `pulumi up`.
+    // The default, not the newest: an ordinary `pulumi up` moves an add-on only when AWS changes its
+    // default build for that Kubernetes version (read again on every run), not on every new build.
     // Without a version EKS installs its default once and never upgrades it.
     const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}): aws.eks.AddonArgs => ({
       clusterName: cluster.name,

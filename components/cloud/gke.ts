@@ -158,9 +158,9 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
       );
     }
     const nodeRoles = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
-    for (const role of nodeRoles) {
-      new gcp.projects.IAMMember(`nodes-${role.split("/")[1]}`, { project: s.project, role, member: nodeSa.member }, parent);
-    }
+    const nodeGrants = nodeRoles.map(
+      (role) => new gcp.projects.IAMMember(`nodes-${role.split("/")[1]}`, { project: s.project, role, member: nodeSa.member }, parent),
+    );
 
     const cluster = new gcp.container.Cluster(
       "cluster",
@@ -208,7 +208,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     this.clusterName = cluster.name;
     this.workloadPool = cluster.workloadIdentityConfig.apply((c) => c?.workloadPool ?? workloadPool);
 
-    const pools = s.nodePools.map((p) => this.nodePool(p, cluster, nodeSa.email));
+    // Nodes start only once their service account holds its roles (logging, metrics, image pulls).
+    const pools = s.nodePools.map((p) => this.nodePool(p, cluster, nodeSa.email, nodeGrants));
 
     this.kubeconfig = execKubeconfig({
       name: cluster.name,
@@ -229,13 +230,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
   }
 
-  private nodePool(p: NodePool, cluster: gcp.container.Cluster, serviceAccount: pulumi.Output<string>): gcp.container.NodePool {
+  private nodePool(p: NodePool, cluster: gcp.container.Cluster, serviceAccount: pulumi.Output<string>, nodeGrants: pulumi.Resource[]): gcp.container.NodePool {
     return new gcp.container.NodePool(
       p.name,
       {
-        // The provider appends a unique 26-character suffix, so a ForceNew change (machine type, spot,
-        // accelerators, disk) creates the new pool beside the old one before deleting it; a fixed name
-        // would fail that create with 409 "already exists". GKE pool names are at most 40 characters,
+        // The provider appends a unique 26-character suffix, so a ForceNew change (spot, accelerators,
+        // service account, metadata, scopes, shielded boot; machine type and disk size are updated in
+        // place) creates the new pool beside the old one before deleting it; a fixed name would fail
+        // that create with 409 "already exists". GKE pool names are at most 40 characters,
         // so pool names in config are at most 13 (validated in infra/config).
         namePrefix: `${p.name}-`,
         cluster: cluster.name,
@@ -260,7 +262,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
         },
       },
       // Changing min later must not replace the pool: the autoscaling bounds carry the new minimum.
-      { parent: this, provider: this.gcpProvider, ignoreChanges: ["initialNodeCount"] },
+      { parent: this, provider: this.gcpProvider, ignoreChanges: ["initialNodeCount"], dependsOn: nodeGrants },
     );
   }
 

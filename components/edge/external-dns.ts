@@ -11,6 +11,8 @@ export interface ExternalDnsArgs {
   cloud: Cloud;
   /** The zone's DNS name; external-dns touches nothing outside it. */
   zoneDnsName: string;
+  /** The zone itself (Cloud DNS zone name, Route53 hosted zone ID): other zones under the same name are not ours. */
+  zoneId: string;
   /** Cloud DNS: the project owning the zone. */
   zoneProject?: string;
   region?: string;
@@ -58,10 +60,12 @@ export class ExternalDns extends pulumi.ComponentResource {
         triggerLoopOnEvent: true,
         sources: ["istio-gateway", "istio-virtualservice"],
         serviceAccount: { annotations: identity.annotations },
-        extraArgs:
-          provider === "google"
-            ? [`--google-project=${args.zoneProject}`, "--google-zone-visibility=public"]
-            : ["--aws-zone-type=public"],
+        // Only the platform's zone: a sibling zone matching the domain filter (team.example.com under
+        // example.com) would be listed too, and its 403 (our grants cover one zone) stops every sync.
+        extraArgs: [
+          `--zone-id-filter=${args.zoneId}`,
+          ...(provider === "google" ? [`--google-project=${args.zoneProject}`, "--google-zone-visibility=public"] : ["--aws-zone-type=public"]),
+        ],
         env: provider === "aws" && args.region ? [{ name: "AWS_DEFAULT_REGION", value: args.region }] : [],
       },
       // The identity's bindings outlive the chart on destroy, so the last sync is still authorised.
