@@ -447,3 +447,34 @@ test("misspelt keys get a suggestion, and the key they stand for is not also rep
     'platfrom:tier: unknown namespace "platfrom"; did you mean platform:tier?',
   ]);
 });
+
+// --- Prod API exposure: prefixes are numbers ---
+
+test("prod API exposure: /00 is not a way around /0, and ranges broader than /8 are rejected", () => {
+  const found = problems(
+    gke({ "platform:tier": "prod" }, {
+      zone: undefined,
+      masterAuthorizedNetworks: [
+        { name: "all", cidr: "0.0.0.0/00" },
+        { name: "a", cidr: "0.0.0.0/1" },
+        { name: "b", cidr: "128.0.0.0/1" },
+        { name: "c", cidr: "10.0.0.0/08" },
+        { name: "vpn", cidr: "10.0.0.0/8" },
+      ],
+    }),
+  );
+  const why = "a few such ranges cover the whole internet (0.0.0.0/1 and 128.0.0.0/1 are every address); list your networks, e.g. the office VPN and CI runners";
+  assert.deepEqual(found, [
+    'platform:cloud.masterAuthorizedNetworks[0].cidr: the prefix /00 has a leading zero; write /0 (found "0.0.0.0/00")',
+    'platform:cloud.masterAuthorizedNetworks[3].cidr: the prefix /08 has a leading zero; write /8 (found "10.0.0.0/08")',
+    `platform:cloud.masterAuthorizedNetworks[1].cidr: prod must not open the Kubernetes API to a range broader than /8 (0.0.0.0/1 is 2147483648 addresses): ${why}`,
+    `platform:cloud.masterAuthorizedNetworks[2].cidr: prod must not open the Kubernetes API to a range broader than /8 (128.0.0.0/1 is 2147483648 addresses): ${why}`,
+  ]);
+  const eksProd = (publicCidrs: string[]) =>
+    problems(eks({ "platform:tier": "prod", "platform:dns": { domain: "ml.acme.example", zone: { id: "Z0123456789ABCDEFGHIJ", dnsName: "acme.example" } } }, { endpoint: { publicCidrs } }));
+  assert.deepEqual(eksProd(["0.0.0.0/00", "64.0.0.0/2"]), [
+    'platform:cloud.endpoint.publicCidrs[0]: the prefix /00 has a leading zero; write /0 (found "0.0.0.0/00")',
+    `platform:cloud.endpoint.publicCidrs[1]: prod must not open the Kubernetes API to a range broader than /8 (64.0.0.0/2 is 1073741824 addresses): ${why}, or set public: false`,
+  ]);
+  assert.doesNotThrow(() => validateConfig("prod", eks({ "platform:tier": "prod" }, { endpoint: { publicCidrs: ["10.0.0.0/8", "203.0.113.0/24"] } }), secretKeys));
+});

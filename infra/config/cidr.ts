@@ -1,4 +1,5 @@
-// IPv4 CIDR checks, on ipaddr.js rather than hand-written arithmetic.
+// IPv4 CIDR checks, on ipaddr.js rather than hand-written arithmetic. Prefixes are compared as
+// numbers, never as text: "/00" is not a way around a "/0" rule.
 import * as ipaddr from "ipaddr.js";
 
 const shape = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
@@ -9,14 +10,16 @@ export function cidrProblem(text: string): string | undefined {
   const [addr, prefixText] = text.split("/");
   if (!ipaddr.IPv4.isValidFourPartDecimal(addr)) return "each of the four address numbers must be 0-255, without leading zeros";
   const prefix = Number(prefixText);
+  if (prefixText.length > 1 && prefixText.startsWith("0")) return `the prefix /${prefixText} has a leading zero; write /${prefix}`;
   if (prefix > 32) return `prefix /${prefix} is longer than /32`;
   const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();
   if (network !== addr) return `host bits are set; the network address is ${network}/${prefix}, use that`;
   return undefined;
 }
 
+/** The prefix length of a valid CIDR, as a number (parsed by ipaddr.js). */
 export function prefixOf(cidr: string): number {
-  return Number(cidr.split("/")[1]);
+  return ipaddr.IPv4.parseCIDR(cidr)[1];
 }
 
 /** Whether two valid CIDRs share any address (one contains the other's network address). */

@@ -3,7 +3,7 @@
 // is optional that a component needs, or a list of problems (all of them).
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { cidrsOverlap } from "./cidr";
+import { cidrProblem, cidrsOverlap, prefixOf } from "./cidr";
 import type { CloudInput, ConnectorInput, NodePoolInput, Tier, dns as dnsSchema, edge as edgeSchema, identity as identitySchema, tls as tlsSchema } from "./schema";
 import { poolRoleLabel } from "./schema";
 
@@ -279,8 +279,26 @@ export const defaultGkeNetwork: GkeSettings["network"] = {
 };
 export const defaultEksVpcCidr = "10.0.0.0/16";
 
+/**
+ * The broadest range prod may let reach the Kubernetes API: /8. Anything broader is a few ranges
+ * away from the whole internet (0.0.0.0/1 and 128.0.0.0/1 together are every address).
+ */
+export const prodBroadestApiPrefix = 8;
+
+/** Whether a CIDR is every address (/0, compared as a number). Invalid CIDRs are reported elsewhere. */
 function isOpenToAll(cidr: string): boolean {
-  return cidr.endsWith("/0");
+  return !cidrProblem(cidr) && prefixOf(cidr) === 0;
+}
+
+/** Why prod may not let `cidr` reach the Kubernetes API although it is not /0, or undefined. */
+function tooBroadForProd(cidr: string): string | undefined {
+  if (cidrProblem(cidr)) return undefined;
+  const prefix = prefixOf(cidr);
+  if (prefix === 0 || prefix >= prodBroadestApiPrefix) return undefined;
+  return (
+    `prod must not open the Kubernetes API to a range broader than /${prodBroadestApiPrefix} (${cidr} is ${2 ** (32 - prefix)} addresses): ` +
+    `a few such ranges cover the whole internet (0.0.0.0/1 and 128.0.0.0/1 are every address); list your networks, e.g. the office VPN and CI runners`
+  );
 }
 
 function resolveCloud(tier: Tier, c: CloudInput, problems: Problem[], invalid: Invalid): CloudSettings {
@@ -311,6 +329,8 @@ function resolveCloud(tier: Tier, c: CloudInput, problems: Problem[], invalid: I
           if (isOpenToAll(n.cidr)) {
             problems.push({ key: `${manKey}[${i}].cidr`, message: `prod must not open the Kubernetes API to every address (${n.cidr}); list your networks, e.g. the office VPN and CI runners` });
           }
+          const broad = tooBroadForProd(n.cidr);
+          if (broad) problems.push({ key: `${manKey}[${i}].cidr`, message: broad });
         }
       }
       const privateNodes = c.privateNodes ?? true;
@@ -365,8 +385,17 @@ function resolveCloud(tier: Tier, c: CloudInput, problems: Problem[], invalid: I
       if (endpointKnown && !endpoint.public && !endpoint.private) {
         problems.push({ key: "platform:cloud.endpoint", message: "at least one of public or private must be true" });
       }
-      if (tier === "prod" && endpointKnown && endpoint.public && present(endpoint.publicCidrs).some(([cidr]) => isOpenToAll(cidr))) {
-        problems.push({ key: "platform:cloud.endpoint.publicCidrs", message: "prod must not expose the Kubernetes API to 0.0.0.0/0; list your CIDRs or set public: false" });
+      // The exposure rules need a known `public` and the CIDRs that parsed (not the /0 default standing in for an invalid list).
+      const cidrsKey = "platform:cloud.endpoint.publicCidrs";
+      const exposureKnown = !isInvalid(invalid, "platform:cloud.endpoint.public") && (c.endpoint?.publicCidrs !== undefined || !isInvalid(invalid, cidrsKey));
+      if (tier === "prod" && exposureKnown && endpoint.public) {
+        if (present(endpoint.publicCidrs).some(([cidr]) => isOpenToAll(cidr))) {
+          problems.push({ key: cidrsKey, message: "prod must not expose the Kubernetes API to 0.0.0.0/0; list your CIDRs or set public: false" });
+        }
+        for (const [cidr, i] of present(endpoint.publicCidrs)) {
+          const broad = tooBroadForProd(cidr);
+          if (broad) problems.push({ key: `${cidrsKey}[${i}]`, message: `${broad}, or set public: false` });
+        }
       }
       return {
         kind: "eks",
