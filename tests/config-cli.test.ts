@@ -2,7 +2,7 @@
 // and its fix on stderr, never a stack trace or exit 2.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTool } from "./helpers";
@@ -118,4 +118,30 @@ test("a plain-text secret beside a secure one is named field by field, with the 
 test("a misspelt namespace is reported as such, with the key it was meant to be", () => {
   const file = stackFile("ns", "config:\n  platfrom:tier: local\n  platform:cloud: { kind: existing }\n  platform:dns: { domain: 127.0.0.1.sslip.io }\n  platform:identity:\n    staticUsers: [{ email: a@acme.example, username: a, password: { secure: v1:x } }]\n");
   assertConfigFailure(plan(file), 'invalid stack configuration (1 problem):\n  - platfrom:tier: unknown namespace "platfrom"; did you mean platform:tier?\n');
+});
+
+test("YAML that cannot be turned into values (alias bomb, unknown anchor, tags, two documents, not UTF-8) names the file", () => {
+  const bomb = stackFile("bomb", "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nconfig:\n  platform:tier: *c\n");
+  assertConfigFailure(
+    plan(bomb),
+    `invalid stack configuration (1 problem):\n  - ${bomb}: YAML aliases expand to too many values (more than 100, a guard against alias bombs); write the values out or use fewer nested aliases\n`,
+  );
+  const anchor = stackFile("anchor", "config:\n  platform:tier: *t\n");
+  assertConfigFailure(plan(anchor), `invalid stack configuration (1 problem):\n  - ${anchor}: YAML alias *t has no anchor &t before it; define the anchor first or write the value out\n`);
+  const tag = stackFile("tag", "config:\n  platform:tier: !Ref dev\n");
+  assertConfigFailure(plan(tag), `invalid stack configuration (1 problem):\n  - ${tag}:2:18: Unresolved tag: !Ref; stack files hold plain values, remove the tag\n`);
+  const two = stackFile("two", "config:\n  platform:tier: dev\n---\nconfig: {}\n");
+  assertConfigFailure(
+    plan(two),
+    `invalid stack configuration (1 problem):\n  - ${two}:3: a second YAML document starts here (after ---); Pulumi reads only the first, so keep the whole configuration in one document\n`,
+  );
+  const latin1 = stackFile("latin1", "config:\n  platform:tier: dev\n");
+  writeFileSync(latin1, Buffer.from("config:\n  platform:tier: d\xe9v\n", "latin1"));
+  assertConfigFailure(plan(latin1), `invalid stack configuration (1 problem):\n  - ${latin1}: is not UTF-8 text; save it as UTF-8\n`);
+});
+
+test("a stack path that is a directory is a stack file problem, not a crash", () => {
+  const dir = join(mkdtempSync(join(tmpdir(), "config-cli-")), "Pulumi.dir.yaml");
+  mkdirSync(dir);
+  assertConfigFailure(plan(dir), `invalid stack configuration (1 problem):\n  - ${dir}: is a directory, not a stack file; give the path to a Pulumi.<stack>.yaml file\n`);
 });

@@ -5,7 +5,7 @@
 // whole top-level keys as secret). Every problem with the file is a StackFileError.
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { parse, YAMLParseError } from "yaml";
+import { parse, parseAllDocuments, YAMLError, YAMLWarning } from "yaml";
 import { keyPath, StackFileError } from "./errors";
 
 export interface StackDocument {
@@ -50,6 +50,46 @@ function replaceSecure(value: unknown, root: string, path: PropertyKey[], placeh
   return value;
 }
 
+/** YAML as Pulumi reads stack files; warnings are reported as problems rather than printed. */
+const yamlOptions = { logLevel: "silent", prettyErrors: true } as const;
+/** Aliases may expand to at most this many nodes (the yaml library's guard against alias bombs). */
+const maxAliasCount = 100;
+
+/** The first line of a yaml library message, without its " at line L, column C:" tail. */
+function yamlMessage(e: YAMLError): string {
+  return e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
+
+/** Parses YAML text into plain values; every problem is a StackFileError naming the file (and line). */
+function parseYaml(file: string, text: string): unknown {
+  const at = (e: YAMLError) => (e.linePos?.[0] ? `${file}:${e.linePos[0].line}:${e.linePos[0].col}` : file);
+  const docs = parseAllDocuments(text, yamlOptions);
+  if (docs.length === 0) return null;
+  const [first, second] = docs;
+  for (const e of [...first.errors, ...first.warnings]) {
+    if (e.code === "TAG_RESOLVE_FAILED") throw new StackFileError(at(e), `${yamlMessage(e)}; stack files hold plain values, remove the tag`);
+    throw new StackFileError(at(e), `YAML ${e instanceof YAMLWarning ? "warning" : "syntax error"}: ${yamlMessage(e)}`);
+  }
+  if (second) {
+    const line = second.range ? text.slice(0, second.range[0]).split("\n").length : undefined;
+    throw new StackFileError(
+      line ? `${file}:${line}` : file,
+      "a second YAML document starts here (after ---); Pulumi reads only the first, so keep the whole configuration in one document",
+    );
+  }
+  try {
+    return first.toJS({ maxAliasCount });
+  } catch (e) {
+    // The yaml library throws ReferenceError for alias problems (unknown anchors, alias bombs).
+    if (e instanceof ReferenceError && /Excessive alias count/.test(e.message)) {
+      throw new StackFileError(file, `YAML aliases expand to too many values (more than ${maxAliasCount}, a guard against alias bombs); write the values out or use fewer nested aliases`);
+    }
+    const alias = e instanceof ReferenceError ? /^Unresolved alias.*: (.+)$/.exec(e.message)?.[1] : undefined;
+    if (alias) throw new StackFileError(file, `YAML alias *${alias} has no anchor &${alias} before it; define the anchor first or write the value out`);
+    throw new StackFileError(file, `YAML error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Parses the text of a stack file; `placeholder` stands in for secure values (they cannot be decrypted here). */
 export function parseStackDocument(
   path: string,
@@ -58,17 +98,7 @@ export function parseStackDocument(
   placeholder: (key: string) => string = (key) => `[secret ${key}]`,
 ): StackDocument {
   const file = displayPath(path);
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    if (e instanceof YAMLParseError) {
-      const at = e.linePos?.[0];
-      const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      throw new StackFileError(at ? `${file}:${at.line}:${at.col}` : file, `YAML syntax error: ${what}`);
-    }
-    throw e;
-  }
+  const doc = parseYaml(file, text);
   const shape = "a stack file is a mapping with a top-level config: key, e.g. config: { platform:tier: dev, ... }";
   if (doc === null || doc === undefined) throw new StackFileError(file, `the file is empty; ${shape}`);
   if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(file, `expected a mapping, found ${kindOf(doc)}; ${shape}`);
@@ -100,8 +130,40 @@ export function parseStackDocument(
   return { path, config, secretKeys, securePaths, raw };
 }
 
+/** Why a stack file could not be read, with the fix, for the usual file system errors. */
+function readProblem(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case "ENOENT":
+      return "no such file; give a stack name from stacks/ or the path to a Pulumi.<stack>.yaml file";
+    case "EISDIR":
+      return "is a directory, not a stack file; give the path to a Pulumi.<stack>.yaml file";
+    case "ENOTDIR":
+      return "a part of this path is a file, not a directory; check the path";
+    case "EACCES":
+    case "EPERM":
+      return "cannot be read (permission denied); make the file readable";
+    case "ELOOP":
+      return "is a symbolic link that loops; point it at a real file";
+    default:
+      return `cannot be read (${e.code ?? e.message}); check the path`;
+  }
+}
+
+/** Reads and parses a stack file: every problem, from the file system to the YAML, is a StackFileError. */
 export function readStackDocument(path: string, projectName: string, placeholder?: (key: string) => string): StackDocument {
-  return parseStackDocument(path, readFileSync(path, "utf8"), projectName, placeholder);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new StackFileError(displayPath(path), readProblem(e as NodeJS.ErrnoException));
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new StackFileError(displayPath(path), "is not UTF-8 text; save it as UTF-8");
+  }
+  return parseStackDocument(path, text, projectName, placeholder);
 }
 
 /**
