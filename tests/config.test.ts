@@ -478,3 +478,41 @@ test("prod API exposure: /00 is not a way around /0, and ranges broader than /8 
   ]);
   assert.doesNotThrow(() => validateConfig("prod", eks({ "platform:tier": "prod" }, { endpoint: { publicCidrs: ["10.0.0.0/8", "203.0.113.0/24"] } }), secretKeys));
 });
+
+// --- A bad or missing tier does not hide cloud problems ---
+
+test("an invalid or misspelt tier still has the cloud checked; only tier-dependent rules are skipped", () => {
+  const badPools = {
+    zone: "us-central1-a",
+    nodePools: [
+      { name: "system", role: "cpu", machineType: "m6i.large", min: 4, max: 3 },
+      { name: "system", role: "cpu", machineType: "e2-standard-4", min: 0, max: 3 },
+    ],
+  };
+  const cloudProblems = [
+    'platform:cloud.zone: zone "us-central1-a" is not in region "europe-west4"',
+    "platform:cloud.nodePools[0].min: min (4) is greater than max (3)",
+    'platform:cloud.nodePools[0].machineType: "m6i.large" is an EC2 instance type (EKS); GKE needs a Compute Engine machine type such as e2-standard-4',
+    'platform:cloud.nodePools[1].name: duplicate node pool name "system"; names must be unique',
+    'platform:cloud.nodePools: no pool has role "system"; add one (e.g. { name: system, role: system, ... }): the platform add-ons run there and the Kubernetes provider waits for the system pools',
+  ];
+  assert.deepEqual(problems(gke({ "platform:tier": "staging" }, badPools)), [
+    'platform:tier: Invalid option: expected one of "local"|"dev"|"ephemeral"|"prod" (found "staging")',
+    ...cloudProblems,
+  ]);
+  assert.deepEqual(problems(gke({ "platform:tier": undefined, "platfrom:tier": "dev" }, badPools)), ['platfrom:tier: unknown namespace "platfrom"; did you mean platform:tier?', ...cloudProblems]);
+  // No follow-on errors: a cloud that is fine apart from the tier gives only the tier problem (no zone or default-pool rules).
+  assert.deepEqual(problems(gke({ "platform:tier": "staging" }, { zone: undefined })), [
+    'platform:tier: Invalid option: expected one of "local"|"dev"|"ephemeral"|"prod" (found "staging")',
+  ]);
+  assert.deepEqual(problems(gke({ "platform:tier": undefined }, { zone: undefined, regional: false })), [
+    "platform:tier: required key is missing",
+    "platform:cloud.zone: required for a zonal cluster (regional: false); set zone: europe-west4-b or regional: true",
+  ]);
+  assert.deepEqual(problems(eks({ "platform:tier": "staging" }, { availabilityZones: ["eu-west-2a", "eu-west-1b"], version: "1.29", endpoint: { public: false, private: false, publicCidrs: ["0.0.0.0/0"] } })), [
+    'platform:tier: Invalid option: expected one of "local"|"dev"|"ephemeral"|"prod" (found "staging")',
+    'platform:cloud.availabilityZones[0]: "eu-west-2a" is not in region "eu-west-1"',
+    "platform:cloud.version: Kubernetes 1.29 is not supported on EKS by this release; use one of 1.32, 1.33, 1.34, 1.35",
+    "platform:cloud.endpoint: at least one of public or private must be true",
+  ]);
+});

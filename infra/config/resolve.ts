@@ -212,10 +212,11 @@ function gpuProblems(kind: "gke" | "eks", p: NodePoolInput, key: string, problem
   }
 }
 
-function resolvePools(kind: "gke" | "eks", tier: Tier, pools: (NodePoolInput | undefined)[] | undefined, problems: Problem[], invalid: Invalid): NodePool[] {
+function resolvePools(kind: "gke" | "eks", tier: Tier | undefined, pools: (NodePoolInput | undefined)[] | undefined, problems: Problem[], invalid: Invalid): NodePool[] {
   const listKey = "platform:cloud.nodePools";
   if (isInvalid(invalid, listKey) && !pools) return []; // the list itself is invalid: no defaults, no rules
-  const list = pools ?? defaultPools[kind][tier];
+  // Without a valid tier there are no default pools to check (the tier problem is reported already).
+  const list = pools ?? (tier ? defaultPools[kind][tier] : []);
   const seen = new Set<string>();
   const resolved = present(list).map(([p, i]): NodePool => {
     const key = `${listKey}[${i}]`;
@@ -301,14 +302,20 @@ function tooBroadForProd(cidr: string): string | undefined {
   );
 }
 
-function resolveCloud(tier: Tier, c: CloudInput, problems: Problem[], invalid: Invalid): CloudSettings {
+/**
+ * Cloud defaults and rules. `tier` is undefined when platform:tier is invalid or missing: then the
+ * tier-independent rules still run (pools, machine types, zones, CIDRs, ...) and the tier-dependent
+ * ones (prod hardening, rules on tier defaults) are skipped; the result is not used.
+ */
+function resolveCloud(tier: Tier | undefined, c: CloudInput, problems: Problem[], invalid: Invalid): CloudSettings {
   switch (c.kind) {
     case "gke": {
       const regional = c.regional ?? tier === "prod";
-      const regionalKnown = !isInvalid(invalid, "platform:cloud.regional");
+      // Whether the cluster is regional is known if it is given, or from a valid tier's default.
+      const regionalKnown = !isInvalid(invalid, "platform:cloud.regional") && (c.regional !== undefined || tier !== undefined);
       const zoneInvalid = isInvalid(invalid, "platform:cloud.zone");
       if (regionalKnown && !regional && !c.zone && !zoneInvalid) {
-        problems.push({ key: "platform:cloud.zone", message: `required for a zonal cluster (regional is false for tier ${tier}); set zone: ${c.region ?? "<region>"}-b or regional: true` });
+        problems.push({ key: "platform:cloud.zone", message: `required for a zonal cluster (${c.regional === undefined ? `regional is false for tier ${tier}` : "regional: false"}); set zone: ${c.region ?? "<region>"}-b or regional: true` });
       }
       if (regionalKnown && regional && c.zone) {
         problems.push({
@@ -468,7 +475,8 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
       problems.push({ key: "platform:tier", message: `tier local runs on an existing cluster (cloud.kind: existing); found cloud.kind "${s.cloud.kind}"` });
     }
   }
-  const cloudSettings = tier && s.cloud ? resolveCloud(tier, s.cloud, problems, invalid) : undefined;
+  // Cloud rules run even when the tier is invalid or missing: only its tier-dependent rules are skipped.
+  const cloudSettings = s.cloud ? resolveCloud(tier, s.cloud, problems, invalid) : undefined;
 
   const zoneKnown = !isInvalid(invalid, "platform:dns.zone");
   if (s.dns && s.cloud) {
