@@ -516,3 +516,45 @@ test("an invalid or misspelt tier still has the cloud checked; only tier-depende
     "platform:cloud.endpoint: at least one of public or private must be true",
   ]);
 });
+
+// --- Accepted before, failed at deploy ---
+
+test("EKS availability zones are listed once each", () => {
+  assert.deepEqual(problems(eks({}, { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1a"] })), [
+    'platform:cloud.availabilityZones[2]: duplicate availability zone "eu-west-1a"; list each zone once (each zone gets its own subnets)',
+  ]);
+});
+
+test("dns.zone.id has the cloud's shape: a Cloud DNS managed zone name on GKE, a Route53 hosted zone ID on EKS", () => {
+  const zone = (id: string) => ({ "platform:dns": { domain: "ml.acme.example", zone: { id, dnsName: "acme.example" } } });
+  assert.deepEqual(problems(gke(zone("acme.example"))), [
+    'platform:dns.zone.id: "acme.example" looks like a DNS name; use the managed zone name, not its DNS name (gcloud dns managed-zones list shows both, e.g. acme-example for acme.example.)',
+  ]);
+  assert.deepEqual(problems(gke(zone("a".repeat(64)))), [`platform:dns.zone.id: "${"a".repeat(57)}..." is 64 characters; a Cloud DNS managed zone name has at most 63`]);
+  for (const id of ["Acme-Example", "1zone", "zone-"]) {
+    assert.deepEqual(problems(gke(zone(id))), [
+      `platform:dns.zone.id: ${JSON.stringify(id)} is not a Cloud DNS managed zone name: 1-63 lowercase letters, digits and dashes, starting with a letter and not ending with a dash, e.g. acme-example`,
+    ]);
+  }
+  assert.doesNotThrow(() => validateConfig("t", gke(zone("a".repeat(63))), secretKeys));
+  assert.deepEqual(problems(eks(zone("acme-example"))), [
+    'platform:dns.zone.id: "acme-example" is not a Route53 hosted zone ID; expected the zone\'s ID such as Z0123456789ABCDEFGHIJ (aws route53 list-hosted-zones), not its name',
+  ]);
+  assert.deepEqual(problems(eks(zone("/hostedzone/Z0123456789ABCDEFGHIJ"))), [
+    'platform:dns.zone.id: "/hostedzone/Z0123456789ABCDEFGHIJ" has the /hostedzone/ prefix; use the bare hosted zone ID, Z0123456789ABCDEFGHIJ',
+  ]);
+  assert.doesNotThrow(() => validateConfig("t", eks(zone("Z0123456789ABCDEFGHIJ")), secretKeys));
+});
+
+test("identity: at least one email domain, a session of at most a year, one static user per email", () => {
+  const identity = (extra: Record<string, unknown>) => gke({ "platform:identity": { ...JSON.parse(gke()["platform:identity"]), ...extra } });
+  assert.deepEqual(problems(identity({ emailDomains: [], sessionLifetime: "3000000h" })), [
+    "platform:identity.sessionLifetime: at most 8760h (one year): longer sign-ins keep a stolen session alive, and Go durations in oauth2-proxy and Dex overflow at about 2562047h (found \"3000000h\")",
+    "platform:identity.emailDomains: oauth2-proxy does not start without an email domain; list at least one, such as acme.example, or * for any (or remove emailDomains: the default is *) (found [])",
+  ]);
+  assert.doesNotThrow(() => validateConfig("t", identity({ sessionLifetime: "8760h" }), secretKeys));
+  const user = (email: string, username: string) => ({ email, username, password: "pw" });
+  assert.deepEqual(problems(gke({ "platform:identity": { staticUsers: [user("a@acme.example", "a"), user("b@acme.example", "b"), user("A@acme.example", "a2")] } })), [
+    'platform:identity.staticUsers[2].email: duplicate static user email "A@acme.example"; Dex signs users in by email, so give each user their own',
+  ]);
+});

@@ -375,6 +375,13 @@ function resolveCloud(tier: Tier | undefined, c: CloudInput, problems: Problem[]
     }
     case "eks": {
       const azs = c.availabilityZones ?? (tier === "prod" ? ["a", "b", "c"] : ["a", "b"]).map((s) => `${c.region}${s}`);
+      const seenAzs = new Set<string>();
+      for (const [az, i] of present(azs)) {
+        if (seenAzs.has(az)) {
+          problems.push({ key: `platform:cloud.availabilityZones[${i}]`, message: `duplicate availability zone "${az}"; list each zone once (each zone gets its own subnets)` });
+        }
+        seenAzs.add(az);
+      }
       if (c.region) {
         for (const [az, i] of present(azs)) {
           if (!az.startsWith(c.region)) problems.push({ key: `platform:cloud.availabilityZones[${i}]`, message: `"${az}" is not in region "${c.region}"` });
@@ -421,6 +428,26 @@ function resolveCloud(tier: Tier | undefined, c: CloudInput, problems: Problem[]
   }
 }
 
+/** GKE: a Cloud DNS managed zone name; EKS: a Route53 hosted zone ID. */
+const managedZoneName = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const hostedZoneId = /^Z[A-Z0-9]+$/;
+
+/** Why `id` is not the zone identifier `kind` expects, or undefined. */
+function zoneIdProblem(kind: CloudInput["kind"], id: string): string | undefined {
+  const shown = JSON.stringify(id.length > 60 ? `${id.slice(0, 57)}...` : id);
+  if (kind === "gke" && !managedZoneName.test(id)) {
+    if (id.includes(".")) return `${shown} looks like a DNS name; use the managed zone name, not its DNS name (gcloud dns managed-zones list shows both, e.g. acme-example for acme.example.)`;
+    if (id.length > 63 && /^[a-z][-a-z0-9]*[a-z0-9]$/.test(id)) return `${shown} is ${id.length} characters; a Cloud DNS managed zone name has at most 63`;
+    return `${shown} is not a Cloud DNS managed zone name: 1-63 lowercase letters, digits and dashes, starting with a letter and not ending with a dash, e.g. acme-example`;
+  }
+  if (kind === "eks" && !hostedZoneId.test(id)) {
+    const bare = id.replace(/^\/?hostedzone\//, "");
+    if (bare !== id && hostedZoneId.test(bare)) return `${shown} has the /hostedzone/ prefix; use the bare hosted zone ID, ${bare}`;
+    return `${shown} is not a Route53 hosted zone ID; expected the zone's ID such as Z0123456789ABCDEFGHIJ (aws route53 list-hosted-zones), not its name`;
+  }
+  return undefined;
+}
+
 function isInZone(domain: string, zone: string): boolean {
   return domain === zone || domain.endsWith(`.${zone}`);
 }
@@ -447,6 +474,12 @@ function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySche
   const noneInvalid = !isInvalid(invalid, "platform:identity.connectors") && !isInvalid(invalid, "platform:identity.staticUsers");
   if (connectors.length === 0 && staticUsers.length === 0 && noneInvalid) {
     problems.push({ key: "platform:identity.connectors", message: "nobody can sign in: add a connector (or staticUsers on local/dev)" });
+  }
+  const emails = new Set<string>();
+  for (const [u, i] of present(staticUsers)) {
+    const email = u.email.toLowerCase();
+    if (emails.has(email)) problems.push({ key: `platform:identity.staticUsers[${i}].email`, message: `duplicate static user email "${u.email}"; Dex signs users in by email, so give each user their own` });
+    emails.add(email);
   }
   const ids = new Set<string>();
   for (const [c, i] of present(connectors)) {
@@ -492,6 +525,8 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
     if (s.dns.domain && s.dns.zone && !isInZone(s.dns.domain, s.dns.zone.dnsName)) {
       problems.push({ key: "platform:dns.domain", message: `"${s.dns.domain}" is outside the DNS zone "${s.dns.zone.dnsName}"; use a name ending in .${s.dns.zone.dnsName}` });
     }
+    const idProblem = s.dns.zone?.id ? zoneIdProblem(s.cloud.kind, s.dns.zone.id) : undefined;
+    if (idProblem) problems.push({ key: "platform:dns.zone.id", message: idProblem });
     if (s.dns.zone?.project && s.cloud.kind !== "gke") {
       problems.push({ key: "platform:dns.zone.project", message: "only GKE stacks use a zone project; remove it" });
     }

@@ -257,6 +257,9 @@ export const connector = z.discriminatedUnion("type", [
 ]);
 export type ConnectorInput = z.infer<typeof connector>;
 
+/** The longest sign-in: one year. */
+export const maxSessionHours = 8760;
+
 export const identity = z.strictObject({
   /** Upstream identity providers users sign in with. */
   connectors: z.array(connector).optional(),
@@ -265,10 +268,17 @@ export const identity = z.strictObject({
     .array(z.strictObject({ email: z.email({ message: "expected an email address" }), username: z.string().min(1), password: secretString }))
     .optional(),
   /** Sign-in lifetime: the oauth2-proxy cookie and Dex's refresh tokens expire together. */
-  sessionLifetime: z.string().regex(/^[1-9]\d*h$/, { message: "expected a positive number of hours such as 24h" }).optional(),
+  sessionLifetime: z
+    .string()
+    .regex(/^[1-9]\d*h$/, { message: "expected a positive number of hours such as 24h" })
+    .refine((s) => !/^\d+h$/.test(s) || Number(s.slice(0, -1)) <= maxSessionHours, {
+      message: `at most ${maxSessionHours}h (one year): longer sign-ins keep a stolen session alive, and Go durations in oauth2-proxy and Dex overflow at about 2562047h`,
+    })
+    .optional(),
   /** Only these email domains may use the platform; default: any user the connectors accept. */
   emailDomains: z
     .array(z.string().refine((d) => d === "*" || hostname.test(d), { message: "expected a bare lowercase domain such as acme.example (no @), or * for any" }))
+    .min(1, { message: "oauth2-proxy does not start without an email domain; list at least one, such as acme.example, or * for any (or remove emailDomains: the default is *)" })
     .optional(),
 });
 
