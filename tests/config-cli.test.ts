@@ -145,3 +145,23 @@ test("a stack path that is a directory is a stack file problem, not a crash", ()
   mkdirSync(dir);
   assertConfigFailure(plan(dir), `invalid stack configuration (1 problem):\n  - ${dir}: is a directory, not a stack file; give the path to a Pulumi.<stack>.yaml file\n`);
 });
+
+test("a stack file must be named Pulumi.<stack>.yaml with a stack name Pulumi accepts", () => {
+  const dir = mkdtempSync(join(tmpdir(), "config-cli-"));
+  const named = (name: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, "config:\n  platform:tier: local\n");
+    return file;
+  };
+  const cases: [string, string][] = [
+    ["local-copy.yaml", "Pulumi reads a stack's configuration only from a file named Pulumi.<stack>.yaml (or .yml); rename it, e.g. to Pulumi.local-copy.yaml"],
+    ["Pulumi.my stack.yaml", 'the stack name "my stack" has characters Pulumi does not accept in stack names (" "); use only ASCII letters, digits, "-", "_" and ".", e.g. Pulumi.my-stack.yaml'],
+    ["Pulumi.прод.yaml", 'the stack name "прод" has characters Pulumi does not accept in stack names ("п" "р" "о" "д"); use only ASCII letters, digits, "-", "_" and "."'],
+    ["Pulumi..yaml", 'the stack name between "Pulumi." and ".yaml" is empty; rename the file to Pulumi.<stack>.yaml, e.g. Pulumi.dev.yaml'],
+    [`Pulumi.${"a".repeat(101)}.yml`, "the stack name is 101 characters; Pulumi allows at most 100, so shorten it"],
+  ];
+  for (const [name, message] of cases) {
+    const file = named(name);
+    assertConfigFailure(plan(file), `invalid stack configuration (1 problem):\n  - ${file}: ${message}\n`);
+  }
+});

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { StackFileError } from "../infra/config/errors";
-import { readStackDocument } from "../infra/config/stack-file";
+import { readStackDocument, stackFileNameProblem } from "../infra/config/stack-file";
 
 /** The project root: the nearest folder above this file with a Pulumi.yaml (also from a bundled copy in node_modules/.cache). */
 export const repoRoot = findProjectRoot(__dirname);
@@ -52,6 +52,8 @@ export function readStackFile(ref: string): StackFile {
         : "no such file; give a stack name from stacks/ or the path to a Pulumi.<stack>.yaml file",
     );
   }
+  const nameProblem = stackFileNameProblem(basename(path));
+  if (nameProblem) throw new StackFileError(path, nameProblem);
   const doc = readStackDocument(path, projectName, secretPlaceholder);
   return { stack: stackNameOf(path), path, config: doc.config, secretKeys: doc.secretKeys, securePaths: doc.securePaths };
 }

@@ -130,6 +130,35 @@ export function parseStackDocument(
   return { path, config, secretKeys, securePaths, raw };
 }
 
+/** Pulumi's rule for stack names: letters, digits, "-", "_" and ".", at most 100 characters. */
+const stackName = /^[A-Za-z0-9_.-]+$/;
+const maxStackNameLength = 100;
+
+/**
+ * Why a file name is not one Pulumi reads a stack's configuration from (Pulumi.<stack>.yaml or .yml,
+ * with a valid stack name), with the fix; undefined if it is.
+ */
+export function stackFileNameProblem(fileName: string): string | undefined {
+  const m = /^Pulumi\.(.*)\.(ya?ml)$/.exec(fileName);
+  const sanitize = (name: string) => name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "");
+  if (!m) {
+    const suggestion = sanitize(fileName.replace(/\.ya?ml$/, "").replace(/^Pulumi\./, ""));
+    return `Pulumi reads a stack's configuration only from a file named Pulumi.<stack>.yaml (or .yml); rename it${suggestion ? `, e.g. to Pulumi.${suggestion}.yaml` : ""}`;
+  }
+  const [, name, ext] = m;
+  if (name === "") return `the stack name between "Pulumi." and ".${ext}" is empty; rename the file to Pulumi.<stack>.${ext}, e.g. Pulumi.dev.${ext}`;
+  if (!stackName.test(name)) {
+    const bad = [...new Set(name.replace(/[A-Za-z0-9_.-]/g, ""))].map((c) => JSON.stringify(c)).join(" ");
+    const suggestion = sanitize(name);
+    return (
+      `the stack name "${name.length > 60 ? `${name.slice(0, 57)}...` : name}" has characters Pulumi does not accept in stack names (${bad}); ` +
+      `use only ASCII letters, digits, "-", "_" and "."${suggestion ? `, e.g. Pulumi.${suggestion}.${ext}` : ""}`
+    );
+  }
+  if (name.length > maxStackNameLength) return `the stack name is ${name.length} characters; Pulumi allows at most ${maxStackNameLength}, so shorten it`;
+  return undefined;
+}
+
 /** Why a stack file could not be read, with the fix, for the usual file system errors. */
 function readProblem(e: NodeJS.ErrnoException): string {
   switch (e.code) {
