@@ -558,3 +558,55 @@ test("identity: at least one email domain, a session of at most a year, one stat
     'platform:identity.staticUsers[2].email: duplicate static user email "A@acme.example"; Dex signs users in by email, so give each user their own',
   ]);
 });
+
+// --- Secure values in the wrong place, offline (placeholders) ---
+
+/** Validates as the offline plan does: secure values replaced by placeholders, known field by field. */
+function planProblems(text: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "secure-"));
+  const path = join(dir, "Pulumi.t.yaml");
+  writeFileSync(path, text);
+  const f = readStackFile(path);
+  try {
+    validateConfig(f.stack, f.config, f.secretKeys, { keys: Object.keys(f.config), paths: f.securePaths });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+    return e.problems.map((p) => `${p.key}: ${p.message}`);
+  }
+  assert.fail("configuration was accepted");
+}
+
+const localHead = "config:\n  platform:tier: local\n  platform:cloud: {kind: existing}\n  platform:dns: {domain: 127.0.0.1.sslip.io}\n";
+const adminUser = "    staticUsers:\n      - {email: admin@example.com, username: admin, password: {secure: v1:abc}}\n";
+
+test("a section encrypted as a whole is named as such, with the per-field command", () => {
+  assert.deepEqual(planProblems(`${localHead}  platform:identity:\n    secure: v1:ENCRYPTED\n`), [
+    "platform:identity: is encrypted as a whole (set with --secret but without --path), so the program cannot check its fields one by one; " +
+      "write its fields in plain text and set only the secret ones (client secrets, passwords) with pulumi config set --secret --path, e.g. pulumi config set --secret --path 'platform:identity.connectors[0].clientSecret' <value>",
+  ]);
+});
+
+test("a secure value in a non-secret field gives only the 'not a secret field' problem, not a schema error about the placeholder", () => {
+  assert.deepEqual(planProblems(`${localHead}  platform:identity:\n    sessionLifetime: {secure: v1:abc}\n${adminUser}`), [
+    "platform:identity.sessionLifetime: is stored as a secret but is not a secret field; it would reach resource inputs in plain text, so set it without --secret",
+  ]);
+  const noSecretFields = "is stored as a secret but has no secret fields; set its values without --secret";
+  assert.deepEqual(planProblems(`config:\n  platform:tier: {secure: v1:abc}\n  platform:cloud: {kind: existing}\n  platform:dns: {domain: 127.0.0.1.sslip.io}\n  platform:identity:\n${adminUser}`), [
+    `platform:tier: ${noSecretFields}`,
+  ]);
+  assert.deepEqual(
+    planProblems(
+      "config:\n  platform:tier: dev\n  platform:cloud: {kind: gke, project: {secure: v1:abc}, region: europe-west4, zone: europe-west4-a}\n" +
+        "  platform:dns: {domain: ml.acme.example, zone: {id: acme-example, dnsName: acme.example}}\n  platform:tls: {acmeEmail: ops@acme.example}\n  platform:identity:\n" +
+        adminUser,
+    ),
+    [`platform:cloud: ${noSecretFields}`],
+  );
+});
+
+test("a secure value that is not an encrypted string is named malformed, not missing", () => {
+  const github = "    connectors:\n      - {type: github, id: gh, name: GitHub, clientId: a, orgs: [{name: acme}], clientSecret: {secure: 123}}\n";
+  assert.deepEqual(planProblems(`${localHead}  platform:identity:\n${github}${adminUser}`), [
+    `platform:identity.connectors[0].clientSecret: the secure value is malformed (found {"secure":123}): secure: must be the one encrypted string pulumi config set --secret writes; set it again with pulumi config set --secret --path 'platform:identity.connectors[0].clientSecret' <value>`,
+  ]);
+});

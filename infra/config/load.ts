@@ -9,7 +9,7 @@ import { ConfigError, keyPath, type Problem } from "./errors";
 import { knownKeysAt, salvage } from "./partial";
 import { requiredSections, sections, sectionsWithSecrets, type SectionName } from "./schema";
 import { resolve, type ParsedSections, type PlatformConfig } from "./resolve";
-import { findStackFile, matchesFileValue, readStackDocument } from "./stack-file";
+import { findStackFile, isSecure, matchesFileValue, readStackDocument } from "./stack-file";
 
 export { ConfigError, StackFileError, type Problem } from "./errors";
 
@@ -38,6 +38,21 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   return d <= Math.max(1, Math.min(2, Math.floor(word.length / 2))) ? best : undefined;
 }
 
+/**
+ * An object with a `secure` key that is not a secure value Pulumi recognizes (exactly {secure: "<string>"}):
+ * Pulumi hands it to the program as an ordinary object, so it is neither a secret nor the value meant.
+ */
+function isMalformedSecure(value: unknown): boolean {
+  return !!value && typeof value === "object" && !Array.isArray(value) && "secure" in value && !isSecure(value);
+}
+
+function malformedSecureMessage(key: string, value: unknown): string {
+  return (
+    `the secure value is malformed (found ${describe(value)}): secure: must be the one encrypted string pulumi config set --secret writes; ` +
+    `set it again with pulumi config set --secret --path '${key}' <value>`
+  );
+}
+
 /** Turns zod issues into problems with the full key path, the expectation, and what was found. */
 export function zodProblems(section: string, input: unknown, error: z.ZodError, schema?: z.ZodType): Problem[] {
   const out: Problem[] = [];
@@ -46,6 +61,12 @@ export function zodProblems(section: string, input: unknown, error: z.ZodError, 
     if (issue.code === "unrecognized_keys") {
       const known = schema ? knownKeysAt(schema, input, issue.path) : [];
       for (const k of issue.keys) {
+        const parent = valueAt(input, issue.path).value;
+        if (k === "secure" && isMalformedSecure(parent)) {
+          const key = keyPath(root, issue.path);
+          out.push({ key, message: malformedSecureMessage(key, parent) });
+          continue;
+        }
         const near = nearest(k, known.filter((n) => !issue.keys.includes(n)));
         out.push({ key: keyPath(root, [...issue.path, k]), message: near ? `unknown key; did you mean ${near}?` : "unknown key; remove it or check its spelling" });
       }
@@ -57,6 +78,11 @@ export function zodProblems(section: string, input: unknown, error: z.ZodError, 
       continue;
     }
     const at = valueAt(input, issue.path);
+    if (at.found && isMalformedSecure(at.value)) {
+      const key = keyPath(root, issue.path);
+      out.push({ key, message: malformedSecureMessage(key, at.value) });
+      continue;
+    }
     let message = issue.message.replace(/^Invalid input: /, "");
     if (!at.found || at.value === undefined) {
       const bare = message.replace(/, received undefined$/, "");
@@ -151,12 +177,31 @@ export function validateConfig(stack: string, all: Record<string, string>, secre
       if (requiredSections.includes(name) && !misspelt.has(name)) problems.push({ key: fullKey, message: "required key is missing" });
       continue;
     }
+    // The values the stack file wrote with --secret (known field by field only when the file is known).
+    const securePaths = secure?.keys.includes(fullKey) ? secure.paths : [];
+    if (sectionsWithSecrets.includes(name) && securePaths.includes(fullKey)) {
+      problems.push({
+        key: fullKey,
+        message:
+          "is encrypted as a whole (set with --secret but without --path), so the program cannot check its fields one by one; " +
+          `write its fields in plain text and set only the secret ones (client secrets, passwords) with pulumi config set --secret --path, e.g. pulumi config set --secret --path '${fullKey}.connectors[0].clientSecret' <value>`,
+      });
+      invalid.push(fullKey);
+      continue;
+    }
     const input = parseRaw(name, raw);
     const schema = sections[name] as z.ZodType;
     const result = schema.safeParse(input);
     if (result.success) parsed[name] = result.data;
     else {
-      problems.push(...zodProblems(name, input, result.error, schema));
+      // A secure value where the schema wants something else is a secure value in a non-secret field: that is
+      // reported once (below, or as a section without secret fields), not also as a schema error about the placeholder.
+      const all = zodProblems(name, input, result.error, schema);
+      const atSecure = all.filter((p) => securePaths.includes(p.key));
+      problems.push(...all.filter((p) => !securePaths.includes(p.key)));
+      if (sectionsWithSecrets.includes(name)) {
+        for (const key of new Set(atSecure.map((p) => p.key))) problems.push({ key, message: notSecretField });
+      }
       // Keep what did parse, so the cross-field rules still run on it (see partial.ts).
       const dropped: PropertyKey[][] = [];
       const kept = salvage(schema, input, [], dropped);
@@ -172,6 +217,8 @@ export function validateConfig(stack: string, all: Record<string, string>, secre
   if (!config || problems.length > 0) throw new ConfigError(problems);
   return config;
 }
+
+const notSecretField = "is stored as a secret but is not a secret field; it would reach resource inputs in plain text, so set it without --secret";
 
 /** Secret fields must be written with --secret, each of them; other fields must not be. */
 function secretProblems(fullKey: string, value: unknown, keyIsSecret: boolean, secure: SecureFields | undefined, invalid: readonly string[]): Problem[] {
@@ -193,7 +240,7 @@ function secretProblems(fullKey: string, value: unknown, keyIsSecret: boolean, s
   for (const k of secure.paths) {
     const under = k.startsWith(`${fullKey}.`) || k.startsWith(`${fullKey}[`);
     if (under && fields.get(k) === false && !invalid.some((i) => k === i || k.startsWith(`${i}.`) || k.startsWith(`${i}[`))) {
-      out.push({ key: k, message: "is stored as a secret but is not a secret field; it would reach resource inputs in plain text, so set it without --secret" });
+      out.push({ key: k, message: notSecretField });
     }
   }
   return out;
