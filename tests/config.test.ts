@@ -88,7 +88,7 @@ test("every problem is reported at once, with expected and found values", () => 
   assert.deepEqual(found.sort(), [
     'platform:cloud.nodePools[0].min: expected number, received string',
     'platform:cloud.nodePools[0].name: expected a lowercase DNS label (a-z, 0-9, -) (found "Bad_Name")',
-    "platform:cloud.region: expected string, received number",
+    'platform:cloud.region: expected a string; write "42" in quotes: YAML reads 42 as a number',
     "platform:dns: required key is missing",
     'platform:tier: Invalid option: expected one of "local"|"dev"|"ephemeral"|"prod" (found "staging")',
   ]);
@@ -431,7 +431,7 @@ test("an invalid value does not cause errors from the default that would replace
     ),
   );
   assert.deepEqual(found.sort(), [
-    "platform:cloud.nodePools[0].min: expected number, received string",
+    'platform:cloud.nodePools[0].min: expected a number; remove the quotes: "1" is text in YAML',
     "platform:cloud.nodePools[1].gpu.count: required: expected number",
     'platform:cloud.zone: expected a GCP zone such as europe-west4-a (found "europe-west4")',
     'platform:dns.zone.dnsName: expected a lowercase DNS name such as example.com (found "Acme.Example")',
@@ -568,7 +568,7 @@ function planProblems(text: string): string[] {
   writeFileSync(path, text);
   const f = readStackFile(path);
   try {
-    validateConfig(f.stack, f.config, f.secretKeys, { keys: Object.keys(f.config), paths: f.securePaths });
+    validateConfig(f.stack, f.config, f.secretKeys, { keys: Object.keys(f.config), paths: f.securePaths }, f.sources);
   } catch (e) {
     assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
     return e.problems.map((p) => `${p.key}: ${p.message}`);
@@ -608,5 +608,53 @@ test("a secure value that is not an encrypted string is named malformed, not mis
   const github = "    connectors:\n      - {type: github, id: gh, name: GitHub, clientId: a, orgs: [{name: acme}], clientSecret: {secure: 123}}\n";
   assert.deepEqual(planProblems(`${localHead}  platform:identity:\n${github}${adminUser}`), [
     `platform:identity.connectors[0].clientSecret: the secure value is malformed (found {"secure":123}): secure: must be the one encrypted string pulumi config set --secret writes; set it again with pulumi config set --secret --path 'platform:identity.connectors[0].clientSecret' <value>`,
+  ]);
+});
+
+// --- Type errors say how to fix the YAML ---
+
+test("type errors from YAML slips come with the fix: quote, unquote, taint objects, empty values, .inf", () => {
+  const text = [
+    "config:",
+    "  platform:tier: dev",
+    "  platform:cloud:",
+    "    kind: eks",
+    "    region: eu-west-1",
+    "    version: 1.30",
+    "    nodePools:",
+    "      - name: system",
+    "        role: system",
+    "        machineType: m6i.large",
+    '        min: "1"',
+    "        max: .inf",
+    "        spot: false",
+    "        labels: {tier: 1, gpu: true}",
+    '        taints: ["dedicated=training:NoSchedule", "gpu:NoExecute", "oops"]',
+    "  platform:dns:",
+    "    domain: ml-dev.acme.example",
+    "    zone: {id: Z0123456789ABCDEFGHIJ, dnsName: acme.example}",
+    "  platform:tls: {acmeEmail: platform-team@acme.example}",
+    "  platform:edge:",
+    "  platform:identity:",
+    "    sessionLifetime: 24",
+    "    staticUsers: [{email: a@acme.example, username: a, password: {secure: v1:abc}}]",
+    "",
+  ].join("\n");
+  assert.deepEqual(planProblems(text), [
+    'platform:cloud.version: expected a string; write "1.30" in quotes: YAML reads 1.30 as the number 1.3',
+    'platform:cloud.nodePools[0].min: expected a number; remove the quotes: "1" is text in YAML',
+    "platform:cloud.nodePools[0].max: expected a whole number; YAML reads .inf as infinity, which a configuration value cannot hold",
+    'platform:cloud.nodePools[0].labels.tier: expected a string; write "1" in quotes: YAML reads 1 as a number',
+    'platform:cloud.nodePools[0].labels.gpu: expected a string; write "true" in quotes: YAML reads true as a boolean',
+    'platform:cloud.nodePools[0].taints[0]: "dedicated=training:NoSchedule" is kubectl\'s taint shorthand, which is not accepted here; write the object { key: dedicated, value: training, effect: NoSchedule }',
+    'platform:cloud.nodePools[0].taints[1]: "gpu:NoExecute" is kubectl\'s taint shorthand, which is not accepted here; write the object { key: gpu, effect: NoExecute }',
+    'platform:cloud.nodePools[0].taints[2]: expected a taint object { key, value, effect }, found the text "oops"',
+    "platform:edge: is empty (nothing after the colon); give its settings, indented under it, or remove the key",
+    'platform:identity.sessionLifetime: expected a string; write "24" in quotes: YAML reads 24 as a number',
+  ]);
+  // Without the stack file (pulumi up with configuration from elsewhere) the value itself is quoted.
+  assert.deepEqual(problems(eks({}, { version: 1.3 })), ['platform:cloud.version: expected a string; write "1.3" in quotes: YAML reads 1.3 as a number']);
+  assert.deepEqual(problems(gke({ "platform:edge": { gatewayService: null } })), [
+    "platform:edge.gatewayService: is empty (nothing after the colon); give its settings, indented under it, or remove the key",
   ]);
 });

@@ -7,7 +7,7 @@ import { projectName, readStackFile } from "./stack-file";
 export async function planStack(ref: string): Promise<RunResult> {
   const file = readStackFile(ref);
   // Fail on bad configuration before the mock runtime starts, as `pulumi up` fails before any resource.
-  validateConfig(file.stack, file.config, file.secretKeys, { keys: Object.keys(file.config), paths: file.securePaths });
+  validateConfig(file.stack, file.config, file.secretKeys, { keys: Object.keys(file.config), paths: file.securePaths }, file.sources);
   return runUnderMocks({ project: projectName, stack: file.stack, config: file.config, secretKeys: file.secretKeys, program: platform });
 }
 

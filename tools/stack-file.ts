@@ -19,6 +19,8 @@ export interface StackFile {
   secretKeys: string[];
   /** Full key paths of the values written as {secure: ...}. */
   securePaths: string[];
+  /** How numbers and booleans were written, by key path (see StackDocument.sources). */
+  sources: Record<string, string>;
 }
 
 export const secretPlaceholder = (key: string) => `plan-placeholder-secret(${key})`;
@@ -55,7 +57,7 @@ export function readStackFile(ref: string): StackFile {
   const nameProblem = stackFileNameProblem(basename(path));
   if (nameProblem) throw new StackFileError(path, nameProblem);
   const doc = readStackDocument(path, projectName, secretPlaceholder);
-  return { stack: stackNameOf(path), path, config: doc.config, secretKeys: doc.secretKeys, securePaths: doc.securePaths };
+  return { stack: stackNameOf(path), path, config: doc.config, secretKeys: doc.secretKeys, securePaths: doc.securePaths, sources: doc.sources };
 }
 
 function findProjectRoot(from: string): string {

@@ -7,7 +7,7 @@ import { closest, distance } from "fastest-levenshtein";
 import type { z } from "zod";
 import { ConfigError, keyPath, type Problem } from "./errors";
 import { knownKeysAt, salvage } from "./partial";
-import { requiredSections, sections, sectionsWithSecrets, type SectionName } from "./schema";
+import { requiredSections, sections, sectionsWithSecrets, tiers, type SectionName } from "./schema";
 import { resolve, type ParsedSections, type PlatformConfig } from "./resolve";
 import { findStackFile, isSecure, matchesFileValue, readStackDocument } from "./stack-file";
 
@@ -53,8 +53,40 @@ function malformedSecureMessage(key: string, value: unknown): string {
   );
 }
 
+const taintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+/**
+ * A type error with its fix, for the usual YAML slips: a number or boolean where text is wanted (quote it),
+ * text where a number is wanted (unquote it), kubectl's taint shorthand, an empty value, .inf.
+ * `source` is how the value was written in the stack file, when known.
+ */
+function typeFix(expected: string, value: unknown, path: readonly PropertyKey[], source: string | undefined): string | undefined {
+  if (value === null && source !== undefined && /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/.test(source)) {
+    return `expected ${expected === "number" ? "a whole number" : expected}; YAML reads ${source} as ${/nan/i.test(source) ? "not-a-number" : "infinity"}, which a configuration value cannot hold`;
+  }
+  if (value === null) {
+    return `is empty (nothing after the colon); ${expected === "object" ? "give its settings, indented under it," : expected === "array" ? "give its items" : `give a ${expected}`} or remove the key`;
+  }
+  if (expected === "string" && (typeof value === "number" || typeof value === "boolean")) {
+    const written = source ?? String(value);
+    const reads = String(value) === written ? `as a ${typeof value}` : `as the number ${value}`;
+    return `expected a string; write "${written}" in quotes: YAML reads ${written} ${reads}`;
+  }
+  if (expected === "number" && typeof value === "string" && /^[-+]?\d+(\.\d+)?$/.test(value.trim())) {
+    return `expected a number; remove the quotes: "${value}" is text in YAML`;
+  }
+  if (expected === "object" && typeof value === "string" && path.at(-2) === "taints") {
+    const m = /^([^=:\s]+)(?:=([^:\s]*))?:([A-Za-z]+)$/.exec(value);
+    if (m && taintEffects.includes(m[3])) {
+      return `"${value}" is kubectl's taint shorthand, which is not accepted here; write the object { key: ${m[1]}${m[2] ? `, value: ${m[2]}` : ""}, effect: ${m[3]} }`;
+    }
+    return `expected a taint object { key, value, effect }, found the text ${describe(value)}`;
+  }
+  return undefined;
+}
+
 /** Turns zod issues into problems with the full key path, the expectation, and what was found. */
-export function zodProblems(section: string, input: unknown, error: z.ZodError, schema?: z.ZodType): Problem[] {
+export function zodProblems(section: string, input: unknown, error: z.ZodError, schema?: z.ZodType, sources: Readonly<Record<string, string>> = {}): Problem[] {
   const out: Problem[] = [];
   const root = `${namespace}:${section}`;
   for (const issue of error.issues) {
@@ -81,6 +113,11 @@ export function zodProblems(section: string, input: unknown, error: z.ZodError, 
     if (at.found && isMalformedSecure(at.value)) {
       const key = keyPath(root, issue.path);
       out.push({ key, message: malformedSecureMessage(key, at.value) });
+      continue;
+    }
+    const fix = issue.code === "invalid_type" && at.found ? typeFix(issue.expected, at.value, issue.path, sources[keyPath(root, issue.path)]) : undefined;
+    if (fix) {
+      out.push({ key: keyPath(root, issue.path), message: fix });
       continue;
     }
     let message = issue.message.replace(/^Invalid input: /, "");
@@ -135,7 +172,14 @@ export interface SecureFields {
  * `secretKeys` are the keys Pulumi stores encrypted (set with --secret); `secure`, when the stack file is
  * known, says which fields were written with --secret (otherwise the check is per top-level key).
  */
-export function validateConfig(stack: string, all: Record<string, string>, secretKeys: readonly string[] = [], secure?: SecureFields): PlatformConfig {
+export function validateConfig(
+  stack: string,
+  all: Record<string, string>,
+  secretKeys: readonly string[] = [],
+  secure?: SecureFields,
+  /** How numbers and booleans were written in the stack file, by key path, when it is known (for messages). */
+  sources?: Readonly<Record<string, string>>,
+): PlatformConfig {
   const problems: Problem[] = [];
   const parsed: Record<string, unknown> = {};
   const invalid: string[] = [];
@@ -189,6 +233,15 @@ export function validateConfig(stack: string, all: Record<string, string>, secre
       invalid.push(fullKey);
       continue;
     }
+    if (raw.trim() === "" || raw === "null") {
+      // `platform:edge:` with nothing after it.
+      problems.push({
+        key: fullKey,
+        message: `is empty (nothing after the colon); ${name === "tier" ? `set it to one of ${tiers.join(", ")}` : "give its settings, indented under it, or remove the key"}`,
+      });
+      invalid.push(fullKey);
+      continue;
+    }
     const input = parseRaw(name, raw);
     const schema = sections[name] as z.ZodType;
     const result = schema.safeParse(input);
@@ -196,7 +249,7 @@ export function validateConfig(stack: string, all: Record<string, string>, secre
     else {
       // A secure value where the schema wants something else is a secure value in a non-secret field: that is
       // reported once (below, or as a section without secret fields), not also as a schema error about the placeholder.
-      const all = zodProblems(name, input, result.error, schema);
+      const all = zodProblems(name, input, result.error, schema, sources);
       const atSecure = all.filter((p) => securePaths.includes(p.key));
       problems.push(...all.filter((p) => !securePaths.includes(p.key)));
       if (sectionsWithSecrets.includes(name)) {

@@ -5,7 +5,7 @@
 // whole top-level keys as secret). Every problem with the file is a StackFileError.
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { parse, parseAllDocuments, YAMLError, YAMLWarning } from "yaml";
+import { isMap, isScalar, isSeq, parse, parseAllDocuments, YAMLError, YAMLWarning, type Document } from "yaml";
 import { keyPath, StackFileError } from "./errors";
 
 export interface StackDocument {
@@ -18,6 +18,11 @@ export interface StackDocument {
   securePaths: string[];
   /** The values as written, secure ones still {secure: ...}: to check they are what the program was given. */
   raw: Record<string, unknown>;
+  /**
+   * How each number and boolean was written, by key path (`version: 1.30` -> "1.30", YAML's number 1.3):
+   * so that a type error can quote the text to put in quotes.
+   */
+  sources: Record<string, string>;
 }
 
 /** Top-level keys Pulumi itself writes into stack files besides `config`. */
@@ -60,11 +65,40 @@ function yamlMessage(e: YAMLError): string {
   return e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
+/** Records the source text of every number and boolean under `node`, by key path. */
+function collectSources(node: unknown, root: string, path: PropertyKey[], out: Record<string, string>): void {
+  if (isScalar(node)) {
+    if (typeof node.value === "number" || typeof node.value === "boolean") out[keyPath(root, path)] = node.source ?? String(node.value);
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? pair.key.value : undefined;
+      if (typeof k === "string" || typeof k === "number") collectSources(pair.value, root, [...path, String(k)], out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => collectSources(item, root, [...path, i], out));
+  }
+}
+
+/** The source text of the numbers and booleans under config:, by full key path. */
+function sourcesOf(document: Document.Parsed | undefined, projectName: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const top = document?.contents;
+  if (!isMap(top)) return out;
+  const config = top.items.find((p) => isScalar(p.key) && p.key.value === "config")?.value;
+  if (!isMap(config)) return out;
+  for (const pair of config.items) {
+    const k = isScalar(pair.key) ? pair.key.value : undefined;
+    if (typeof k !== "string") continue;
+    collectSources(pair.value, k.includes(":") ? k : `${projectName}:${k}`, [], out);
+  }
+  return out;
+}
+
 /** Parses YAML text into plain values; every problem is a StackFileError naming the file (and line). */
-function parseYaml(file: string, text: string): unknown {
+function parseYaml(file: string, text: string): { value: unknown; document?: Document.Parsed } {
   const at = (e: YAMLError) => (e.linePos?.[0] ? `${file}:${e.linePos[0].line}:${e.linePos[0].col}` : file);
   const docs = parseAllDocuments(text, yamlOptions);
-  if (docs.length === 0) return null;
+  if (docs.length === 0) return { value: null };
   const [first, second] = docs;
   for (const e of [...first.errors, ...first.warnings]) {
     if (e.code === "TAG_RESOLVE_FAILED") throw new StackFileError(at(e), `${yamlMessage(e)}; stack files hold plain values, remove the tag`);
@@ -78,7 +112,7 @@ function parseYaml(file: string, text: string): unknown {
     );
   }
   try {
-    return first.toJS({ maxAliasCount });
+    return { value: first.toJS({ maxAliasCount }), document: first };
   } catch (e) {
     // The yaml library throws ReferenceError for alias problems (unknown anchors, alias bombs).
     if (e instanceof ReferenceError && /Excessive alias count/.test(e.message)) {
@@ -98,7 +132,7 @@ export function parseStackDocument(
   placeholder: (key: string) => string = (key) => `[secret ${key}]`,
 ): StackDocument {
   const file = displayPath(path);
-  const doc = parseYaml(file, text);
+  const { value: doc, document } = parseYaml(file, text);
   const shape = "a stack file is a mapping with a top-level config: key, e.g. config: { platform:tier: dev, ... }";
   if (doc === null || doc === undefined) throw new StackFileError(file, `the file is empty; ${shape}`);
   if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(file, `expected a mapping, found ${kindOf(doc)}; ${shape}`);
@@ -127,7 +161,7 @@ export function parseStackDocument(
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
     raw[key] = rawValue;
   }
-  return { path, config, secretKeys, securePaths, raw };
+  return { path, config, secretKeys, securePaths, raw, sources: sourcesOf(document, projectName) };
 }
 
 /** Pulumi's rule for stack names: letters, digits, "-", "_" and ".", at most 100 characters. */
