@@ -658,3 +658,42 @@ test("type errors from YAML slips come with the fix: quote, unquote, taint objec
     "platform:edge.gatewayService: is empty (nothing after the colon); give its settings, indented under it, or remove the key",
   ]);
 });
+
+test("YAML merge keys (<<: *anchor) work as in Pulumi's YAML", () => {
+  const f = (() => {
+    const dir = mkdtempSync(join(tmpdir(), "merge-"));
+    const path = join(dir, "Pulumi.merge.yaml");
+    writeFileSync(
+      path,
+      [
+        "config:",
+        "  platform:tier: dev",
+        "  platform:cloud:",
+        "    kind: gke",
+        "    project: acme-ml-dev",
+        "    region: europe-west4",
+        "    zone: europe-west4-a",
+        "    nodePools:",
+        "      - &pool {name: system, role: system, machineType: e2-standard-4, min: 1, max: 3}",
+        "      - <<: *pool",
+        "        name: cpu",
+        "        role: cpu",
+        "  platform:dns: {domain: ml.acme.example, zone: {id: acme-example, dnsName: acme.example}}",
+        "  platform:tls: {acmeEmail: ops@acme.example}",
+        "  platform:identity:",
+        "    connectors: [{type: github, id: gh, name: GitHub, clientId: a, orgs: [{name: acme}], clientSecret: {secure: v1:x}}]",
+        "",
+      ].join("\n"),
+    );
+    return readStackFile(path);
+  })();
+  const c = validateConfig(f.stack, f.config, f.secretKeys, { keys: Object.keys(f.config), paths: f.securePaths }, f.sources);
+  assert.ok(c.cloud.kind === "gke");
+  assert.deepEqual(
+    c.cloud.nodePools.map((p) => [p.name, p.role, p.machineType, p.min, p.max]),
+    [
+      ["system", "system", "e2-standard-4", 1, 3],
+      ["cpu", "cpu", "e2-standard-4", 1, 3],
+    ],
+  );
+});

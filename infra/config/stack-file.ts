@@ -55,8 +55,8 @@ function replaceSecure(value: unknown, root: string, path: PropertyKey[], placeh
   return value;
 }
 
-/** YAML as Pulumi reads stack files; warnings are reported as problems rather than printed. */
-const yamlOptions = { logLevel: "silent", prettyErrors: true } as const;
+/** YAML as Pulumi reads stack files (Go yaml.v3: merge keys `<<: *anchor` work); warnings are reported as problems rather than printed. */
+const yamlOptions = { logLevel: "silent", prettyErrors: true, merge: true } as const;
 /** Aliases may expand to at most this many nodes (the yaml library's guard against alias bombs). */
 const maxAliasCount = 100;
 
