@@ -343,7 +343,7 @@ test("node pools: label and taint keys and values follow the Kubernetes rules", 
   assert.deepEqual(found.sort(), [
     `platform:cloud.nodePools[0].labels["-x"]: invalid key: the name "-x" ${name}`,
     `platform:cloud.nodePools[0].labels.ok: ${value} (found "-bad-")`,
-    `platform:cloud.nodePools[0].labels.a${"b".repeat(63)}: invalid key: the name "a${"b".repeat(63)}" ${name}`,
+    `platform:cloud.nodePools[0].labels.a${"b".repeat(63)}: invalid key: the name "a${"b".repeat(56)}..." ${name}`, // found values are cut to 60 characters
     `platform:cloud.nodePools[0].labels["Bad.Prefix/x"]: invalid key: the prefix "Bad.Prefix" must be a lowercase DNS subdomain such as example.com (at most 253 characters) followed by one "/"`,
     `platform:cloud.nodePools[0].taints[0].key: the name "" ${name} (found "dedicated/")`,
     `platform:cloud.nodePools[0].taints[1].value: ${value} (found "a b")`,
@@ -696,4 +696,16 @@ test("YAML merge keys (<<: *anchor) work as in Pulumi's YAML", () => {
       ["cpu", "cpu", "e2-standard-4", 1, 3],
     ],
   );
+});
+
+test("a misspelt key with a suggestion does not also trigger the rule for the key it stands for", () => {
+  assert.deepEqual(problems(gke({ "platform:tls": { accmeEmail: "ops@acme.example" } })), ["platform:tls.accmeEmail: unknown key; did you mean acmeEmail?"]);
+  assert.deepEqual(problems(gke({}, { zoen: "europe-west4-a", zone: undefined })), ["platform:cloud.zoen: unknown key; did you mean zone?"]);
+});
+
+test("messages echo at most 60 characters of a found value", () => {
+  const long = `e2-${"x".repeat(100)}.large`;
+  assert.deepEqual(problems(gke({}, { nodePools: [{ ...systemPool, machineType: long }] })), [
+    `platform:cloud.nodePools[0].machineType: "${long.slice(0, 57)}..." is an EC2 instance type (EKS); GKE needs a Compute Engine machine type such as e2-standard-4`,
+  ]);
 });

@@ -39,3 +39,11 @@ export function keyPath(root: string, path: readonly PropertyKey[]): string {
     return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s) ? `${key}.${s}` : `${key}[${JSON.stringify(s)}]`;
   }, root);
 }
+
+/** Messages echo at most this many characters of a value found in the configuration. */
+export const maxEcho = 60;
+
+/** A found value in double quotes, cut to maxEcho characters ("aaaa..."). */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > maxEcho ? `${value.slice(0, maxEcho - 3)}...` : value);
+}

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { closest, distance } from "fastest-levenshtein";
 import type { z } from "zod";
-import { ConfigError, keyPath, type Problem } from "./errors";
+import { ConfigError, keyPath, quoted, type Problem } from "./errors";
 import { knownKeysAt, salvage } from "./partial";
 import { requiredSections, sections, sectionsWithSecrets, tiers, type SectionName } from "./schema";
 import { resolve, type ParsedSections, type PlatformConfig } from "./resolve";
@@ -70,15 +70,15 @@ function typeFix(expected: string, value: unknown, path: readonly PropertyKey[],
   if (expected === "string" && (typeof value === "number" || typeof value === "boolean")) {
     const written = source ?? String(value);
     const reads = String(value) === written ? `as a ${typeof value}` : `as the number ${value}`;
-    return `expected a string; write "${written}" in quotes: YAML reads ${written} ${reads}`;
+    return `expected a string; write ${quoted(written)} in quotes: YAML reads ${written} ${reads}`;
   }
   if (expected === "number" && typeof value === "string" && /^[-+]?\d+(\.\d+)?$/.test(value.trim())) {
-    return `expected a number; remove the quotes: "${value}" is text in YAML`;
+    return `expected a number; remove the quotes: ${quoted(value)} is text in YAML`;
   }
   if (expected === "object" && typeof value === "string" && path.at(-2) === "taints") {
     const m = /^([^=:\s]+)(?:=([^:\s]*))?:([A-Za-z]+)$/.exec(value);
     if (m && taintEffects.includes(m[3])) {
-      return `"${value}" is kubectl's taint shorthand, which is not accepted here; write the object { key: ${m[1]}${m[2] ? `, value: ${m[2]}` : ""}, effect: ${m[3]} }`;
+      return `${quoted(value)} is kubectl's taint shorthand, which is not accepted here; write the object { key: ${m[1]}${m[2] ? `, value: ${m[2]}` : ""}, effect: ${m[3]} }`;
     }
     return `expected a taint object { key, value, effect }, found the text ${describe(value)}`;
   }
@@ -86,7 +86,15 @@ function typeFix(expected: string, value: unknown, path: readonly PropertyKey[],
 }
 
 /** Turns zod issues into problems with the full key path, the expectation, and what was found. */
-export function zodProblems(section: string, input: unknown, error: z.ZodError, schema?: z.ZodType, sources: Readonly<Record<string, string>> = {}): Problem[] {
+export function zodProblems(
+  section: string,
+  input: unknown,
+  error: z.ZodError,
+  schema?: z.ZodType,
+  sources: Readonly<Record<string, string>> = {},
+  /** Receives the key path each misspelt key stands for (accmeEmail -> tls.acmeEmail): rules on it are skipped. */
+  meant: string[] = [],
+): Problem[] {
   const out: Problem[] = [];
   const root = `${namespace}:${section}`;
   for (const issue of error.issues) {
@@ -100,6 +108,7 @@ export function zodProblems(section: string, input: unknown, error: z.ZodError, 
           continue;
         }
         const near = nearest(k, known.filter((n) => !issue.keys.includes(n)));
+        if (near) meant.push(keyPath(root, [...issue.path, near]));
         out.push({ key: keyPath(root, [...issue.path, k]), message: near ? `unknown key; did you mean ${near}?` : "unknown key; remove it or check its spelling" });
       }
       continue;
@@ -202,7 +211,7 @@ export function validateConfig(
       const target = known.includes(key as SectionName) ? key : near;
       problems.push({
         key: fullKey,
-        message: `unknown namespace "${ns}"; did you mean ${target ? `${namespace}:${target}` : `the "${namespace}" namespace (keys ${qualified.join(", ")})`}?`,
+        message: `unknown namespace ${quoted(ns)}; did you mean ${target ? `${namespace}:${target}` : `the "${namespace}" namespace (keys ${qualified.join(", ")})`}?`,
       });
       if (target) misspelt.add(target);
     }
@@ -249,7 +258,10 @@ export function validateConfig(
     else {
       // A secure value where the schema wants something else is a secure value in a non-secret field: that is
       // reported once (below, or as a section without secret fields), not also as a schema error about the placeholder.
-      const all = zodProblems(name, input, result.error, schema, sources);
+      const meant: string[] = [];
+      const all = zodProblems(name, input, result.error, schema, sources, meant);
+      // The key a misspelling stands for was written, under another name: no rule about it missing.
+      invalid.push(...meant);
       const atSecure = all.filter((p) => securePaths.includes(p.key));
       problems.push(...all.filter((p) => !securePaths.includes(p.key)));
       if (sectionsWithSecrets.includes(name)) {

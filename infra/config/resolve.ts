@@ -95,7 +95,7 @@ export interface PlatformConfig {
   forceDestroy: boolean;
 }
 
-import type { Problem } from "./errors";
+import { quoted, type Problem } from "./errors";
 export type { Problem } from "./errors";
 
 /** Kubernetes minor versions this release supports on EKS (within AWS standard support); the default is the newest tested. */
@@ -181,11 +181,11 @@ const defaultPools: Record<"gke" | "eks", Record<Tier, NodePoolInput[]>> = {
 
 function machineTypeProblem(kind: "gke" | "eks", machineType: string): string | undefined {
   if (kind === "gke") {
-    if (ec2InstanceType.test(machineType)) return `"${machineType}" is an EC2 instance type (EKS); GKE needs a Compute Engine machine type such as e2-standard-4`;
-    if (!gceMachineType.test(machineType)) return `"${machineType}" is not a Compute Engine machine type; expected one such as e2-standard-4 or g2-standard-8`;
+    if (ec2InstanceType.test(machineType)) return `${quoted(machineType)} is an EC2 instance type (EKS); GKE needs a Compute Engine machine type such as e2-standard-4`;
+    if (!gceMachineType.test(machineType)) return `${quoted(machineType)} is not a Compute Engine machine type; expected one such as e2-standard-4 or g2-standard-8`;
   } else {
-    if (gceMachineType.test(machineType)) return `"${machineType}" is a Compute Engine machine type (GKE); EKS needs an EC2 instance type such as m6i.large`;
-    if (!ec2InstanceType.test(machineType)) return `"${machineType}" is not an EC2 instance type; expected one such as m6i.large or g6.xlarge`;
+    if (gceMachineType.test(machineType)) return `${quoted(machineType)} is a Compute Engine machine type (GKE); EKS needs an EC2 instance type such as m6i.large`;
+    if (!ec2InstanceType.test(machineType)) return `${quoted(machineType)} is not an EC2 instance type; expected one such as m6i.large or g6.xlarge`;
   }
   return undefined;
 }
@@ -197,7 +197,7 @@ function gpuProblems(kind: "gke" | "eks", p: NodePoolInput, key: string, problem
       const arm = /^g\d+g$/.test(family) ? " (Arm instances cannot run the x86 EKS NVIDIA AMI)" : "";
       problems.push({
         key: `${key}.machineType`,
-        message: `"${p.machineType}" has no NVIDIA GPU the EKS AL2023 NVIDIA AMI supports${arm}; use an instance of ${eksGpuFamilies.join(", ")}, e.g. g6.xlarge`,
+        message: `${quoted(p.machineType)} has no NVIDIA GPU the EKS AL2023 NVIDIA AMI supports${arm}; use an instance of ${eksGpuFamilies.join(", ")}, e.g. g6.xlarge`,
       });
     }
     return;
@@ -206,9 +206,9 @@ function gpuProblems(kind: "gke" | "eks", p: NodePoolInput, key: string, problem
   if (!type) return;
   const machines = gkeAcceleratorMachines[type];
   if (!machines) {
-    problems.push({ key: `${key}.gpu.type`, message: `unknown GKE accelerator type "${type}"; expected one of ${Object.keys(gkeAcceleratorMachines).join(", ")}` });
+    problems.push({ key: `${key}.gpu.type`, message: `unknown GKE accelerator type ${quoted(type)}; expected one of ${Object.keys(gkeAcceleratorMachines).join(", ")}` });
   } else if (!machines.pattern.test(p.machineType)) {
-    problems.push({ key: `${key}.machineType`, message: `accelerator ${type} attaches only to ${machines.family} machine types (found "${p.machineType}")` });
+    problems.push({ key: `${key}.machineType`, message: `accelerator ${type} attaches only to ${machines.family} machine types (found ${quoted(p.machineType)})` });
   }
 }
 
@@ -220,14 +220,14 @@ function resolvePools(kind: "gke" | "eks", tier: Tier | undefined, pools: (NodeP
   const seen = new Set<string>();
   const resolved = present(list).map(([p, i]): NodePool => {
     const key = `${listKey}[${i}]`;
-    if (seen.has(p.name)) problems.push({ key: `${key}.name`, message: `duplicate node pool name "${p.name}"; names must be unique` });
+    if (seen.has(p.name)) problems.push({ key: `${key}.name`, message: `duplicate node pool name ${quoted(p.name)}; names must be unique` });
     seen.add(p.name);
     const maxName = maxPoolNameLength[kind];
     if (p.name.length > maxName) {
       problems.push({
         key: `${key}.name`,
         message:
-          `"${p.name}" is ${p.name.length} characters; at most ${maxName} on ${kind.toUpperCase()}: ${kind === "gke" ? "GKE node pool" : "EKS node group"} names are limited to ` +
+          `${quoted(p.name)} is ${p.name.length} characters; at most ${maxName} on ${kind.toUpperCase()}: ${kind === "gke" ? "GKE node pool" : "EKS node group"} names are limited to ` +
           `${poolNameLimit[kind]} characters and a unique ${poolNameSuffixLength}-character suffix is appended ("<name>-<suffix>") so a changed pool can be replaced create-before-delete`,
       });
     }
@@ -238,7 +238,7 @@ function resolvePools(kind: "gke" | "eks", tier: Tier | undefined, pools: (NodeP
     if (p.role === "gpu" && !p.gpu && !gpuInvalid) {
       problems.push({ key: `${key}.gpu`, message: `a pool with role gpu needs gpu: { ${kind === "gke" ? "type: nvidia-l4, " : ""}count: 1 }` });
     }
-    if (p.gpu && p.role !== "gpu") problems.push({ key: `${key}.role`, message: `pool has gpu set, so role must be "gpu" (found "${p.role}")` });
+    if (p.gpu && p.role !== "gpu") problems.push({ key: `${key}.role`, message: `pool has gpu set, so role must be "gpu" (found ${quoted(p.role)})` });
     if (kind === "gke" && p.gpu && !p.gpu.type && !gpuInvalid) {
       problems.push({ key: `${key}.gpu.type`, message: "GKE needs the accelerator type, e.g. nvidia-l4 or nvidia-tesla-t4" });
     }
@@ -320,11 +320,11 @@ function resolveCloud(tier: Tier | undefined, c: CloudInput, problems: Problem[]
       if (regionalKnown && regional && c.zone) {
         problems.push({
           key: "platform:cloud.zone",
-          message: `a regional cluster spreads its nodes over all zones of ${c.region ?? "the region"} and would ignore zone "${c.zone}"; remove zone, or set regional: false for a zonal cluster in that zone`,
+          message: `a regional cluster spreads its nodes over all zones of ${c.region ?? "the region"} and would ignore zone ${quoted(c.zone)}; remove zone, or set regional: false for a zonal cluster in that zone`,
         });
       }
       if (c.zone && c.region && !c.zone.startsWith(`${c.region}-`)) {
-        problems.push({ key: "platform:cloud.zone", message: `zone "${c.zone}" is not in region "${c.region}"` });
+        problems.push({ key: "platform:cloud.zone", message: `zone ${quoted(c.zone)} is not in region ${quoted(c.region)}` });
       }
       const manKey = "platform:cloud.masterAuthorizedNetworks";
       const masterAuthorizedNetworks = c.masterAuthorizedNetworks ?? [];
@@ -378,13 +378,13 @@ function resolveCloud(tier: Tier | undefined, c: CloudInput, problems: Problem[]
       const seenAzs = new Set<string>();
       for (const [az, i] of present(azs)) {
         if (seenAzs.has(az)) {
-          problems.push({ key: `platform:cloud.availabilityZones[${i}]`, message: `duplicate availability zone "${az}"; list each zone once (each zone gets its own subnets)` });
+          problems.push({ key: `platform:cloud.availabilityZones[${i}]`, message: `duplicate availability zone ${quoted(az)}; list each zone once (each zone gets its own subnets)` });
         }
         seenAzs.add(az);
       }
       if (c.region) {
         for (const [az, i] of present(azs)) {
-          if (!az.startsWith(c.region)) problems.push({ key: `platform:cloud.availabilityZones[${i}]`, message: `"${az}" is not in region "${c.region}"` });
+          if (!az.startsWith(c.region)) problems.push({ key: `platform:cloud.availabilityZones[${i}]`, message: `${quoted(az)} is not in region ${quoted(c.region)}` });
         }
       }
       if (c.version && !(supportedEksVersions as readonly string[]).includes(c.version)) {
@@ -434,7 +434,7 @@ const hostedZoneId = /^Z[A-Z0-9]+$/;
 
 /** Why `id` is not the zone identifier `kind` expects, or undefined. */
 function zoneIdProblem(kind: CloudInput["kind"], id: string): string | undefined {
-  const shown = JSON.stringify(id.length > 60 ? `${id.slice(0, 57)}...` : id);
+  const shown = quoted(id);
   if (kind === "gke" && !managedZoneName.test(id)) {
     if (id.includes(".")) return `${shown} looks like a DNS name; use the managed zone name, not its DNS name (gcloud dns managed-zones list shows both, e.g. acme-example for acme.example.)`;
     if (id.length > 63 && /^[a-z][-a-z0-9]*[a-z0-9]$/.test(id)) return `${shown} is ${id.length} characters; a Cloud DNS managed zone name has at most 63`;
@@ -478,18 +478,18 @@ function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySche
   const emails = new Set<string>();
   for (const [u, i] of present(staticUsers)) {
     const email = u.email.toLowerCase();
-    if (emails.has(email)) problems.push({ key: `platform:identity.staticUsers[${i}].email`, message: `duplicate static user email "${u.email}"; Dex signs users in by email, so give each user their own` });
+    if (emails.has(email)) problems.push({ key: `platform:identity.staticUsers[${i}].email`, message: `duplicate static user email ${quoted(u.email)}; Dex signs users in by email, so give each user their own` });
     emails.add(email);
   }
   const ids = new Set<string>();
   for (const [c, i] of present(connectors)) {
     const key = `platform:identity.connectors[${i}]`;
-    if (ids.has(c.id)) problems.push({ key: `${key}.id`, message: `duplicate connector id "${c.id}"` });
+    if (ids.has(c.id)) problems.push({ key: `${key}.id`, message: `duplicate connector id ${quoted(c.id)}` });
     ids.add(c.id);
     if (c.type === "cognito") {
       const poolRegion = c.userPoolId.slice(0, c.userPoolId.indexOf("_"));
       if (c.region !== poolRegion) {
-        problems.push({ key: `${key}.region`, message: `"${c.region}" does not match the user pool ${c.userPoolId}, which lives in ${poolRegion}; set region: ${poolRegion}` });
+        problems.push({ key: `${key}.region`, message: `${quoted(c.region)} does not match the user pool ${c.userPoolId}, which lives in ${poolRegion}; set region: ${poolRegion}` });
       }
     }
   }
@@ -523,7 +523,7 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
       });
     }
     if (s.dns.domain && s.dns.zone && !isInZone(s.dns.domain, s.dns.zone.dnsName)) {
-      problems.push({ key: "platform:dns.domain", message: `"${s.dns.domain}" is outside the DNS zone "${s.dns.zone.dnsName}"; use a name ending in .${s.dns.zone.dnsName}` });
+      problems.push({ key: "platform:dns.domain", message: `${quoted(s.dns.domain)} is outside the DNS zone ${quoted(s.dns.zone.dnsName)}; use a name ending in .${s.dns.zone.dnsName}` });
     }
     const idProblem = s.dns.zone?.id ? zoneIdProblem(s.cloud.kind, s.dns.zone.id) : undefined;
     if (idProblem) problems.push({ key: "platform:dns.zone.id", message: idProblem });

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { cidrProblem, prefixOf } from "./cidr";
+import { quoted } from "./errors";
 
 export const tiers = ["local", "dev", "ephemeral", "prod"] as const;
 export type Tier = (typeof tiers)[number];
@@ -36,10 +37,10 @@ export function labelKeyProblem(key: string): string | undefined {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !dnsSubdomain.test(prefix))) {
-    return `the prefix "${prefix}" must be a lowercase DNS subdomain such as example.com (at most 253 characters) followed by one "/"`;
+    return `the prefix ${quoted(prefix)} must be a lowercase DNS subdomain such as example.com (at most 253 characters) followed by one "/"`;
   }
   if (name.length === 0 || name.length > 63 || !qualifiedName.test(name)) {
-    return `the name "${name}" must be 1-63 characters of A-Z, a-z, 0-9, "-", "_", "." and start and end with a letter or digit`;
+    return `the name ${quoted(name)} must be 1-63 characters of A-Z, a-z, 0-9, "-", "_", "." and start and end with a letter or digit`;
   }
   return undefined;
 }
