@@ -77,7 +77,7 @@ test("unknown keys are rejected with their full path, at every level", () => {
     "mlops-platform:tier: this program reads the \"platform\" namespace; rename the key to platform:tier",
     "platform:cloud.nodePools[0].spto: unknown key; did you mean spot?",
     "platform:cloud.regoin: unknown key; did you mean region?",
-    "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls, platform:edge, platform:identity",
+    "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls, platform:edge, platform:identity, platform:ml",
   ]);
 });
 

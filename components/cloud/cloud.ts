@@ -28,9 +28,32 @@ export type Grant =
 export interface WorkloadIdentity {
   /** Service account annotations that make pods assume the cloud identity. */
   annotations: pulumi.Output<Record<string, string>>;
-  /** GSA email (GKE), IAM role ARN (EKS), or undefined on existing clusters. */
+  /** GSA email (GKE), IAM role ARN (EKS), MinIO user (existing clusters with object-store grants), or undefined. */
   principal: pulumi.Output<string | undefined>;
   serviceAccount: ServiceAccountRef;
+  /**
+   * Existing clusters only, for object-store grants: the name of a Secret in the service account's
+   * namespace with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of a MinIO user whose policy allows
+   * exactly the grants. Undefined where the cloud identity works through the annotation alone.
+   */
+  credentialsSecret?: string;
+  /** What the workload must wait for before it uses the identity (bindings, the user and its policy). */
+  ready: pulumi.Resource[];
+}
+
+/** A PostgreSQL database of one consumer (MLflow; later Pipelines, Katib), with a user of its own. */
+export interface Database {
+  /** Private address the consumer connects to (Cloud SQL private IP, RDS endpoint, in-cluster Service). */
+  host: pulumi.Output<string>;
+  port: number;
+  database: string;
+  user: string;
+  /** The user's generated password (a secret). */
+  password: pulumi.Output<string>;
+  /** libpq sslmode clients must use. */
+  sslMode: "require" | "verify-full" | "disable";
+  /** What a client must wait for before it connects: the server, the database, the user and its grants. */
+  ready: pulumi.Resource[];
 }
 
 export interface BucketOptions {
@@ -70,4 +93,9 @@ export interface Cloud {
   bucket(name: string, opts?: BucketOptions, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore;
   /** The DNS-01 solver for the platform's zone, or undefined where ACME DNS-01 is not available. */
   dns01Solver(): Dns01Solver | undefined;
+  /**
+   * A database and user of their own for `consumer` (a lowercase identifier such as "mlflow") on the
+   * stack's PostgreSQL server: Cloud SQL (GKE), RDS (EKS), CloudNativePG in the cluster (existing).
+   */
+  database(consumer: string, opts?: pulumi.ComponentResourceOptions): Database;
 }

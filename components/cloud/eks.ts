@@ -14,7 +14,7 @@ import type { EksSettings, NodePool, PlatformConfig } from "../../infra/config/r
 import { poolRoleLabel } from "../../infra/config/schema";
 import { charts } from "../../infra/versions";
 import { helmChart } from "../helm";
-import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
+import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 import { EksNetwork } from "./eks-network";
 import { execKubeconfig } from "./kubeconfig";
 import { physicalName } from "./names";
@@ -340,6 +340,11 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     if (!zone) throw new Error("platform:dns.zone is required on EKS (validated in config); this is a bug");
     return { route53: { region: this.settings.region, hostedZoneID: zone.id } };
   }
+  database(consumer: string): Database {
+    // Deliberately unfinished: the ML data layer (issue 7) adds the database server.
+    throw new Error(`database "${consumer}": PostgreSQL on this cloud is not implemented yet`);
+  }
+
 }
 
 interface EksWorkloadIdentityArgs {
@@ -389,6 +394,8 @@ export class EksWorkloadIdentity extends pulumi.ComponentResource implements Wor
   public readonly annotations: pulumi.Output<Record<string, string>>;
   public readonly principal: pulumi.Output<string | undefined>;
   public readonly serviceAccount: ServiceAccountRef;
+  /** The component: depending on it waits for the service account and every binding. */
+  public readonly ready: pulumi.Resource[] = [this];
 
   constructor(name: string, args: EksWorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cloud:EksWorkloadIdentity", name, {}, opts);

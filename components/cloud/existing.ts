@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ExistingSettings } from "../../infra/config/resolve";
-import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
+import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 
 export interface ExistingClusterArgs {
   settings: ExistingSettings;
@@ -38,7 +38,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
           "configure credentials for that workload directly",
       );
     }
-    return { annotations: pulumi.output<Record<string, string>>({}), principal: pulumi.output(undefined), serviceAccount: sa };
+    return { annotations: pulumi.output<Record<string, string>>({}), principal: pulumi.output(undefined), serviceAccount: sa, ready: [] };
   }
 
   bucket(name: string, _opts?: BucketOptions): ObjectStore {
@@ -49,4 +49,9 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
   dns01Solver(): Dns01Solver | undefined {
     return undefined;
   }
+  database(consumer: string): Database {
+    // Deliberately unfinished: the ML data layer (issue 7) adds the database server.
+    throw new Error(`database "${consumer}": PostgreSQL on this cloud is not implemented yet`);
+  }
+
 }

@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as gcp from "@pulumi/gcp";
 import * as random from "@pulumi/random";
 import type { GkeSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
-import type { BucketOptions, Cloud, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
+import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 import { execKubeconfig } from "./kubeconfig";
 import { gcpAccountId, gcpRoleIdPart, physicalName } from "./names";
 import { taintEffect } from "./taints";
@@ -331,6 +331,11 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     const zone = this.zone();
     return { cloudDNS: { project: zone.project, hostedZoneName: zone.name } };
   }
+  database(consumer: string): Database {
+    // Deliberately unfinished: the ML data layer (issue 7) adds the database server.
+    throw new Error(`database "${consumer}": PostgreSQL on this cloud is not implemented yet`);
+  }
+
 }
 
 interface GkeWorkloadIdentityArgs {
@@ -345,6 +350,8 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource implements Wor
   public readonly annotations: pulumi.Output<Record<string, string>>;
   public readonly principal: pulumi.Output<string | undefined>;
   public readonly serviceAccount: ServiceAccountRef;
+  /** The component: depending on it waits for the service account and every binding. */
+  public readonly ready: pulumi.Resource[] = [this];
   /** serviceAccount:<pool>[<ns>/<ksa>], from the cluster's output so the binding waits for the pool to exist. */
   public readonly member: pulumi.Output<string>;
 

@@ -69,7 +69,7 @@ export class ExternalDns extends pulumi.ComponentResource {
         env: provider === "aws" && args.region ? [{ name: "AWS_DEFAULT_REGION", value: args.region }] : [],
       },
       // The identity's bindings outlive the chart on destroy, so the last sync is still authorised.
-      { parent: this, dependsOn: [nsResource, ...(identity instanceof pulumi.Resource ? [identity] : [])] },
+      { parent: this, dependsOn: [nsResource, ...identity.ready] },
     );
     // No cloud credentials: the provider only measures time, and is explicit like every provider here.
     const timeProvider = new time.Provider("time", {}, { parent: this });

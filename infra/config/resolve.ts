@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { cidrProblem, cidrsOverlap, prefixOf } from "./cidr";
 import type { CloudInput, ConnectorInput, NodePoolInput, Tier, dns as dnsSchema, edge as edgeSchema, identity as identitySchema, tls as tlsSchema } from "./schema";
 import { poolRoleLabel } from "./schema";
+import { resolveMl, type MlInput, type MlSettings } from "./ml";
 
 export interface Taint {
   key: string;
@@ -89,6 +90,8 @@ export interface PlatformConfig {
   tls: { acmeEmail?: string; issuer: "staging" | "production" | "selfSigned" };
   edge: EdgeSettings;
   identity: IdentitySettings;
+  /** MLflow, its database, and the object store of existing clusters (platform:ml). */
+  ml: MlSettings;
   /** prod: stateful resources are protected and clusters have deletion protection. */
   protect: boolean;
   /** ephemeral: everything, buckets included, can be destroyed without manual steps. */
@@ -463,6 +466,7 @@ export interface ParsedSections {
   tls?: z.infer<typeof tlsSchema>;
   edge?: z.infer<typeof edgeSchema>;
   identity?: z.infer<typeof identitySchema>;
+  ml?: MlInput;
 }
 
 function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySchema>, problems: Problem[], invalid: Invalid): IdentitySettings {
@@ -546,6 +550,8 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
     }
   }
 
+  const mlSettings = resolveMl(tier, s.cloud?.kind, s.ml ?? {}, problems);
+
   if (!tier || !cloudSettings || !s.dns || !identity || problems.length > 0 || invalid.length > 0) return undefined;
   return {
     stack,
@@ -558,6 +564,7 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
       dns01RecursiveNameservers: s.edge?.dns01RecursiveNameservers ?? ["8.8.8.8:53", "1.1.1.1:53"],
     },
     identity,
+    ml: mlSettings,
     protect: tier === "prod",
     forceDestroy: tier === "ephemeral" || tier === "local",
   };

@@ -4,6 +4,7 @@
 // (resolve.ts), so optional fields here stay optional.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ml } from "./ml";
 import { cidrProblem, prefixOf } from "./cidr";
 import { quoted } from "./errors";
 
@@ -291,6 +292,7 @@ export const sections = {
   tls: tls.optional(),
   edge: edge.optional(),
   identity,
+  ml: ml.optional(),
 } as const;
 export type SectionName = keyof typeof sections;
 export const requiredSections: readonly SectionName[] = ["tier", "cloud", "dns", "identity"];
