@@ -2,13 +2,11 @@
 // session are sent to Dex; with one, requests get the ID token as a bearer token.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { authorizationPolicy } from "../crds/istio";
-import { ingressGatewayPrincipal } from "../edge/istio";
 import { helmChart, namespace } from "../helm";
 import { charts } from "../../infra/versions";
 import { dexService } from "./dex";
 import { oauth2CallbackPath, oauth2ProxyClientId, oauth2ProxyNamespace, oauth2ProxyService, sessionRefreshMinutes } from "./sso";
-import { protectedRoute, uiHost, type UiRoutes } from "./ui-routes";
+import { allowFromGateway, protectedRoute, uiHost, type UiRoutes } from "./ui-routes";
 
 export interface OAuth2ProxyArgs {
   domain: string;
@@ -104,11 +102,7 @@ export class OAuth2Proxy extends pulumi.ComponentResource {
       { parent: this, dependsOn: [ns] },
     );
     // Under the mesh's default-deny, oauth2-proxy accepts ext_authz checks and sign-in traffic from the gateway only.
-    authorizationPolicy(
-      { name: "allow-from-ingressgateway", namespace: oauth2ProxyNamespace },
-      { action: "ALLOW", rules: [{ from: [{ source: { principals: [ingressGatewayPrincipal] } }] }] },
-      { parent: this, dependsOn: [ns] },
-    );
+    allowFromGateway(oauth2ProxyNamespace, { parent: this, dependsOn: [ns] });
     this.registerOutputs({ signInUrl: this.signInUrl });
   }
 }

@@ -3,8 +3,9 @@
 // SSO round trip ends on the host the user asked for (oauth2-proxy builds its relative callback URL
 // from the request's host, and Dex accepts the callbacks of exactly the protected hosts).
 import type * as pulumi from "@pulumi/pulumi";
-import { virtualService, type HttpRoute } from "../crds/istio";
+import { authorizationPolicy, virtualService, type HttpRoute } from "../crds/istio";
 import { gatewayRef } from "../edge/gateway";
+import { ingressGatewayPrincipal } from "../edge/istio";
 import { oauth2CallbackPath, oauth2ProxyService } from "./sso";
 
 export interface UiRoutes {
@@ -55,5 +56,17 @@ function route(routes: UiRoutes, args: RouteArgs, opts: { parent: pulumi.Resourc
     { name: args.ui, namespace: args.namespace },
     { hosts: [uiHost(routes, args.ui)], gateways: [gatewayRef], http: args.http },
     { parent: opts.parent, dependsOn: [...routes.dependsOn, ...(opts.dependsOn ?? [])] },
+  );
+}
+
+/**
+ * Under the mesh's default deny, a UI's namespace accepts traffic from the ingress gateway only
+ * (every request there has passed SSO). In-cluster clients need an allow of their own.
+ */
+export function allowFromGateway(namespace: string, opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] }) {
+  return authorizationPolicy(
+    { name: "allow-from-ingressgateway", namespace },
+    { action: "ALLOW", rules: [{ from: [{ source: { principals: [ingressGatewayPrincipal] } }] }] },
+    opts,
   );
 }
