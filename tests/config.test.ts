@@ -709,3 +709,37 @@ test("messages echo at most 60 characters of a found value", () => {
     `platform:cloud.nodePools[0].machineType: "${long.slice(0, 57)}..." is an EC2 instance type (EKS); GKE needs a Compute Engine machine type such as e2-standard-4`,
   ]);
 });
+
+test("platform:ml: an unknown database tier, a negative size, and MinIO settings on a cloud stack are named", () => {
+  assert.deepEqual(
+    problems(gke({ "platform:ml": { database: { tier: "xlarge", storageGb: -5 }, objectStore: { minio: { mode: "standalone" } } } })).sort(),
+    [
+      'platform:ml.database.storageGb: Too small: expected number to be >=10 (found -5)',
+      'platform:ml.database.tier: Invalid option: expected one of "small"|"medium"|"large" (found "xlarge")',
+      "platform:ml.objectStore.minio: a gke stack stores objects in GCS through workload identity; remove ml.objectStore.minio (it is for existing clusters)",
+    ].sort(),
+  );
+  assert.deepEqual(problems(gke({ "platform:ml": { objectStore: { minio: { mode: "standalone" } } } })), [
+    "platform:ml.objectStore.minio: a gke stack stores objects in GCS through workload identity; remove ml.objectStore.minio (it is for existing clusters)",
+  ]);
+});
+
+test("platform:ml: MLflow on an existing cluster without an object store is rejected; tier defaults apply", () => {
+  const local = {
+    "platform:tier": "local",
+    "platform:cloud": JSON.stringify({ kind: "existing", context: "k3d-mlops" }),
+    "platform:dns": JSON.stringify({ domain: "127.0.0.1.sslip.io" }),
+    "platform:identity": JSON.stringify({ staticUsers: [{ email: "a@example.com", username: "a", password: "p" }] }),
+  };
+  assert.deepEqual(problems({ ...local, "platform:ml": JSON.stringify({ objectStore: { minio: { enabled: false } } }) }), [
+    "platform:ml.mlflow.enabled: MLflow stores its artifacts in the object store, and this existing cluster has none (ml.objectStore.minio.enabled is false); enable MinIO or set mlflow.enabled: false",
+  ]);
+  assert.doesNotThrow(() => validateConfig("t", { ...local, "platform:ml": JSON.stringify({ mlflow: { enabled: false }, objectStore: { minio: { enabled: false } } }) }, secretKeys));
+  const c = validateConfig("t", local, secretKeys);
+  assert.deepEqual(c.ml.minio, { mode: "standalone", replicas: 1, storageGb: 10 });
+  assert.deepEqual(c.ml.database, { tier: "small", storageGb: 20, backupRetentionDays: 1, highAvailability: false });
+  const prod = validateConfig("prod", gke({ "platform:tier": "prod" }, { zone: undefined, masterAuthorizedNetworks: [{ name: "vpn", cidr: "10.0.0.0/8" }] }), secretKeys);
+  assert.deepEqual(prod.ml.database, { tier: "medium", storageGb: 100, backupRetentionDays: 30, highAvailability: true });
+  assert.equal(prod.ml.mlflow.replicas, 2);
+  assert.equal(prod.ml.minio, undefined, "cloud stacks use GCS or S3");
+});
