@@ -21,7 +21,20 @@ export const charts = {
   oauth2Proxy: { chart: "oauth2-proxy", version: "10.7.0", repo: "https://oauth2-proxy.github.io/manifests" },
   // EKS GPU nodes (AL2023 NVIDIA AMIs ship the driver but no device plugin); GKE installs its own.
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
+  // MinIO behind Cloud.bucket on existing clusters (app RELEASE.2024-12-18; the images are pinned below).
+  minio: { chart: "minio", version: "5.4.0", repo: "https://charts.min.io/" },
 } as const satisfies Record<string, ChartPin>;
 
 /** Istio's release build sets these image defaults; the chart source leaves dev values. */
 export const istioImage = { hub: "docker.io/istio", tag: "1.30.3" };
+
+/**
+ * MinIO images, pinned by digest. MinIO's upstream is archived and Docker Hub no longer serves
+ * minio/*; quay.io still serves the old tags as a frozen snapshot. RELEASE.2025-09-07T16-13-09Z is
+ * the last multi-arch server image;
+ * mc RELEASE.2025-08-13T08-35-41Z is the client pinned beside it (digests as pinned by public repos).
+ */
+export const minioImages = {
+  server: { repository: "quay.io/minio/minio", tag: "RELEASE.2025-09-07T16-13-09Z", digest: "sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e" },
+  mc: { repository: "quay.io/minio/mc", tag: "RELEASE.2025-08-13T08-35-41Z", digest: "sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727" },
+} as const;

@@ -11,9 +11,7 @@ test("existing: adopts the kubeconfig context and creates no cloud resources", a
   assert.equal(outputs.kubeconfig, undefined, "a user's own kubeconfig is not re-exported");
 });
 
-test("existing: cloud identities and buckets fail loudly instead of doing nothing", async () => {
+test("existing: cloud identities fail loudly instead of doing nothing (buckets: data-minio.test.ts)", async () => {
   const identity = await planVariant("local", undefined, (cloud) => void cloud.workloadIdentity("x", { namespace: "a", name: "b" }, [{ kind: "dnsRecords" }]));
   assert.match(String(identity.error), /existing cluster has no cloud identity to give a\/b the grants dnsRecords/);
-  const bucket = await planVariant("local", undefined, (cloud) => void cloud.bucket("artifacts"));
-  assert.match(String(bucket.error), /object storage on existing clusters \(MinIO\) is not implemented yet/);
 });

@@ -18,7 +18,7 @@ export async function createCloud(config: PlatformConfig, opts?: pulumi.Componen
     }
     case "existing": {
       const { ExistingCluster } = await import("./existing");
-      return new ExistingCluster(name, { settings }, opts);
+      return new ExistingCluster(name, { settings, config }, opts);
     }
   }
 }
