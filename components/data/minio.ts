@@ -188,7 +188,9 @@ export class Minio extends pulumi.ComponentResource {
                     { name: "MINIO_ROOT_PASSWORD", valueFrom: rootRef("rootPassword") },
                     // Generated credentials are alphanumeric, so they are URL-safe here.
                     { name: "MC_HOST_minio", value: `http://$(MINIO_ROOT_USER):$(MINIO_ROOT_PASSWORD)@minio.${minioNamespace}.svc.cluster.local:9000` },
+                    // mc writes its config dir; the root filesystem is read-only (and UID 1000 has no home).
                     { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
+                    { name: "HOME", value: "/tmp" },
                     ...env,
                   ],
                   resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
