@@ -23,7 +23,14 @@ export const charts = {
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
   // MinIO behind Cloud.bucket on existing clusters (app RELEASE.2024-12-18; the images are pinned below).
   minio: { chart: "minio", version: "5.4.0", repo: "https://charts.min.io/" },
+  // PostgreSQL on existing clusters (operator 1.30.0; Database CRs need >= 1.25).
+  cloudnativePg: { chart: "cloudnative-pg", version: "0.29.0", repo: "https://cloudnative-pg.github.io/charts" },
 } as const satisfies Record<string, ChartPin>;
+
+/** psql of the Jobs that create each consumer's role and database on RDS (the server's major version). */
+export const postgresClientImage = "docker.io/library/postgres:17.6-alpine";
+/** PostgreSQL image of the CloudNativePG cluster on existing clusters (the same major as Cloud SQL and RDS). */
+export const cnpgPostgresImage = "ghcr.io/cloudnative-pg/postgresql:17.6";
 
 /** Istio's release build sets these image defaults; the chart source leaves dev values. */
 export const istioImage = { hub: "docker.io/istio", tag: "1.30.3" };

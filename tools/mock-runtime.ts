@@ -85,6 +85,7 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string, projec
     }
     case "aws:eks/cluster:Cluster":
       Object.assign(state, {
+        vpcConfig: { ...i.vpcConfig, clusterSecurityGroupId: "sg-0mockcluster" },
         endpoint: `https://mock.gr7.${region}.eks.amazonaws.com`,
         certificateAuthority: { data: b64("mock-ca") },
         identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/MOCKOIDC` }] }],
@@ -111,6 +112,17 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string, projec
     case "random:index/randomPassword:RandomPassword":
       state.result = `${generatedSecretMock}${args.name}`;
       break;
+    case "gcp:sql/databaseInstance:DatabaseInstance":
+      // Private services access hands out an address from the peered range.
+      Object.assign(state, { privateIpAddress: "10.100.0.3", connectionName: `${i.project ?? project}:${i.region}:${i.name}` });
+      break;
+    case "aws:rds/instance:Instance": {
+      // With identifierPrefix the provider appends a unique 26-character suffix.
+      const identifier = i.identifier ?? `${i.identifierPrefix ?? args.name}20260101000000000000000001`;
+      const address = `${identifier}.cmock.${region}.rds.amazonaws.com`;
+      Object.assign(state, { identifier, address, port: 5432, endpoint: `${address}:5432` });
+      break;
+    }
     case "aws:s3/bucket:Bucket":
       // With bucketPrefix the provider appends a unique suffix (a timestamp and a counter, 26 characters).
       state.bucket = i.bucket ?? (i.bucketPrefix ? `${i.bucketPrefix}20260101000000000000000001` : args.name);

@@ -10,14 +10,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as aws from "@pulumi/aws";
+import { createHash } from "node:crypto";
+import type { DatabaseTier } from "../../infra/config/ml";
 import type { EksSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
 import { poolRoleLabel } from "../../infra/config/schema";
-import { charts } from "../../infra/versions";
-import { helmChart } from "../helm";
+import { charts, postgresClientImage } from "../../infra/versions";
+import { helmChart, namespace } from "../helm";
 import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 import { EksNetwork } from "./eks-network";
 import { execKubeconfig } from "./kubeconfig";
 import { physicalName } from "./names";
+import { claimConsumer, generatedPassword, postgresMajor } from "./postgres";
 import { taintEffect } from "./taints";
 
 const controlPlaneLogs = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -39,6 +42,29 @@ function serviceTrust(service: string): aws.iam.PolicyDocument {
     Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"] }],
   };
 }
+
+/** RDS instance class per database tier (Graviton: general purpose for medium and large). */
+export const rdsInstanceClasses: Record<DatabaseTier, string> = { small: "db.t4g.small", medium: "db.m7g.large", large: "db.m7g.xlarge" };
+/** Most days of automated backups RDS keeps. */
+export const rdsMaxBackupRetentionDays = 35;
+/** Namespace of the Jobs that create each consumer's role and database on RDS (outside the mesh). */
+export const dbSetupNamespace = "postgres-setup";
+
+/**
+ * Idempotent SQL that gives one consumer its role (login, current password) and a database it owns. Run by
+ * psql with -v role=... -v db=... and the password in the environment (\getenv), so it is in no argument,
+ * no Job spec and no log line. The master user is granted the role: on RDS it is no superuser, and since
+ * PostgreSQL 16 CREATE DATABASE ... OWNER needs the creator to be able to SET ROLE to the owner.
+ */
+export const consumerSql = [
+  "\\getenv pw CONSUMER_PASSWORD",
+  "SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec",
+  "SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'role', :'pw') \\gexec",
+  "SELECT format('GRANT %I TO CURRENT_USER', :'role') \\gexec",
+  "SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec",
+  "SELECT format('ALTER DATABASE %I OWNER TO %I', :'db', :'role') \\gexec",
+  "SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db') \\gexec",
+].join("\n");
 
 /** Label every pool carries with its role (infra/config); GPU pools have `gpu`. */
 
@@ -99,6 +125,11 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
   public readonly partition: string;
   private readonly config: PlatformConfig;
   private readonly settings: EksSettings;
+  private readonly network: EksNetwork;
+  /** The EKS-created security group that the control plane and the managed node groups' nodes carry. */
+  private readonly clusterSecurityGroupId: pulumi.Output<string>;
+  private rds?: { instance: aws.rds.Instance; masterUser: string; masterPassword: pulumi.Output<string>; ns: k8s.core.v1.Namespace };
+  private readonly databases = new Set<string>();
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cloud:Eks", name, {}, opts);
@@ -117,6 +148,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     const stateful = { ...parent, protect: config.protect };
 
     const network = new EksNetwork("network", { settings: s, clusterName }, { parent: this, providers: [this.awsProvider] });
+    this.network = network;
 
     const secretsKey = new aws.kms.Key(
       "secrets",
@@ -165,6 +197,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
       { ...stateful, dependsOn: [clusterPolicy, logGroup] },
     );
     this.clusterName = cluster.name;
+    this.clusterSecurityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);
 
     for (const [i, principalArn] of s.admins.entries()) {
       // Keyed by the principal, not its position: reordering or removing one admin leaves the others alone
@@ -340,11 +373,142 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     if (!zone) throw new Error("platform:dns.zone is required on EKS (validated in config); this is a bug");
     return { route53: { region: this.settings.region, hostedZoneID: zone.id } };
   }
-  database(consumer: string): Database {
-    // Deliberately unfinished: the ML data layer (issue 7) adds the database server.
-    throw new Error(`database "${consumer}": PostgreSQL on this cloud is not implemented yet`);
+  /**
+   * The stack's RDS for PostgreSQL instance, created on the first database() call: in the private subnets,
+   * reachable on 5432 from the cluster security group only, encrypted, with automated backups.
+   */
+  private postgres() {
+    if (this.rds) return this.rds;
+    const { config } = this;
+    const db = config.ml.database;
+    if (db.backupRetentionDays > rdsMaxBackupRetentionDays) {
+      throw new Error(
+        `platform:ml.database.backupRetentionDays is ${db.backupRetentionDays}, and RDS keeps automated backups for at most ${rdsMaxBackupRetentionDays} days; ` +
+          `set at most ${rdsMaxBackupRetentionDays} (longer retention needs AWS Backup)`,
+      );
+    }
+    const parent = { parent: this, provider: this.awsProvider };
+    const prefix = physicalName(config.stack, "pg", 36);
+    const subnets = new aws.rds.SubnetGroup(
+      "postgres",
+      { namePrefix: `${prefix}-`, description: `Private subnets of ${config.stack}`, subnetIds: this.network.privateSubnetIds },
+      parent,
+    );
+    const sg = new aws.ec2.SecurityGroup(
+      "postgres",
+      { namePrefix: `${prefix}-`, vpcId: this.network.vpcId, description: `PostgreSQL of ${config.stack}: tcp 5432 from the EKS cluster only` },
+      parent,
+    );
+    // Managed node groups whose launch template sets no security groups carry the cluster security group,
+    // and pods (VPC CNI, no security groups for pods) use their node's: this is every client in the cluster.
+    new aws.vpc.SecurityGroupIngressRule(
+      "postgres-from-cluster",
+      { securityGroupId: sg.id, referencedSecurityGroupId: this.clusterSecurityGroupId, ipProtocol: "tcp", fromPort: 5432, toPort: 5432, description: "EKS cluster" },
+      parent,
+    );
+    const masterUser = "platform_admin";
+    const masterPassword = generatedPassword("postgres-master", { parent: this });
+    const instance = new aws.rds.Instance(
+      "postgres",
+      {
+        // The provider appends a unique 26-character suffix (at most 63): replacements and re-created stacks never collide.
+        identifierPrefix: `${prefix}-`,
+        engine: "postgres",
+        engineVersion: String(postgresMajor),
+        autoMinorVersionUpgrade: true,
+        instanceClass: rdsInstanceClasses[db.tier],
+        allocatedStorage: db.storageGb,
+        storageType: "gp3",
+        storageEncrypted: true,
+        dbSubnetGroupName: subnets.name,
+        vpcSecurityGroupIds: [sg.id],
+        publiclyAccessible: false,
+        multiAz: db.highAvailability,
+        username: masterUser,
+        password: masterPassword,
+        backupRetentionPeriod: db.backupRetentionDays,
+        copyTagsToSnapshot: true,
+        deletionProtection: config.protect,
+        skipFinalSnapshot: !config.protect,
+        // In prod, deleting the instance (after lifting protection) leaves a final snapshot.
+        finalSnapshotIdentifier: config.protect ? physicalName(config.stack, "pg-final", 63) : undefined,
+        applyImmediately: !config.protect,
+      },
+      { ...parent, protect: config.protect },
+    );
+    const ns = namespace(dbSetupNamespace, undefined, { parent: this, provider: this.provider });
+    this.rds = { instance, masterUser, masterPassword, ns };
+    return this.rds;
   }
 
+  /**
+   * RDS has no API for databases and users: a Kubernetes Job creates them with psql (idempotent SQL).
+   * The provider waits for the Job to complete; its name carries a hash of everything it applies,
+   * so a changed password (or host, image, SQL) runs a new Job.
+   */
+  database(consumer: string, opts?: pulumi.ComponentResourceOptions): Database {
+    claimConsumer(this.databases, consumer);
+    const { instance, masterUser, masterPassword, ns } = this.postgres();
+    const owner = opts?.parent ?? this;
+    const password = generatedPassword(`postgres-${consumer}`, { parent: owner });
+    const k8sOpts = { parent: owner, provider: this.provider };
+    const secret = new k8s.core.v1.Secret(
+      `postgres-setup-${consumer}`,
+      {
+        metadata: { name: `postgres-setup-${consumer.replace(/_/g, "-")}`, namespace: ns.metadata.name },
+        type: "Opaque",
+        stringData: { PGPASSWORD: masterPassword, CONSUMER_PASSWORD: password },
+      },
+      k8sOpts,
+    );
+    // Not a secret: 12 hex characters of a SHA-256 over two 32-character random passwords reveal nothing usable.
+    const inputsHash = pulumi.unsecret(
+      pulumi
+        .all([masterPassword, password, instance.address])
+        .apply(([m, p, host]) => createHash("sha256").update([m, p, host, postgresClientImage, consumerSql, consumer].join("\0")).digest("hex").slice(0, 12)),
+    );
+    const job = new k8s.batch.v1.Job(
+      `postgres-setup-${consumer}`,
+      {
+        metadata: { name: pulumi.interpolate`postgres-${consumer.replace(/_/g, "-")}-${inputsHash}`, namespace: ns.metadata.name },
+        spec: {
+          backoffLimit: 6,
+          template: {
+            metadata: { labels: { "app.kubernetes.io/name": "postgres-setup", "app.kubernetes.io/instance": consumer } },
+            spec: {
+              restartPolicy: "Never",
+              automountServiceAccountToken: false,
+              securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: "RuntimeDefault" } },
+              containers: [
+                {
+                  name: "psql",
+                  image: postgresClientImage,
+                  command: ["sh", "-ec", 'printf "%s\\n" "$SQL" | psql -v ON_ERROR_STOP=1 -v role="$ROLE" -v db="$DATABASE" -f -'],
+                  env: [
+                    { name: "PGHOST", value: instance.address },
+                    { name: "PGPORT", value: instance.port.apply(String) },
+                    { name: "PGUSER", value: masterUser },
+                    { name: "PGDATABASE", value: "postgres" },
+                    { name: "PGSSLMODE", value: "require" },
+                    { name: "PGCONNECT_TIMEOUT", value: "10" },
+                    { name: "ROLE", value: consumer },
+                    { name: "DATABASE", value: consumer },
+                    { name: "SQL", value: consumerSql },
+                    { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "PGPASSWORD" } } },
+                    { name: "CONSUMER_PASSWORD", valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "CONSUMER_PASSWORD" } } },
+                  ],
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                },
+              ],
+            },
+          },
+        },
+      },
+      { ...k8sOpts, dependsOn: [instance, secret] },
+    );
+    return { host: instance.address, port: 5432, database: consumer, user: consumer, password, sslMode: "require", ready: [job] };
+  }
 }
 
 interface EksWorkloadIdentityArgs {

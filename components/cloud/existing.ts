@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ExistingSettings, PlatformConfig } from "../../infra/config/resolve";
 import { Minio, minioRegion } from "../data/minio";
+import { CnpgPostgres } from "./cnpg";
 import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 
 export interface ExistingClusterArgs {
@@ -100,9 +101,13 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
   dns01Solver(): Dns01Solver | undefined {
     return undefined;
   }
-  database(consumer: string): Database {
-    // Deliberately unfinished: the ML data layer (issue 7) adds the database server.
-    throw new Error(`database "${consumer}": PostgreSQL on this cloud is not implemented yet`);
+  /** The stack's CloudNativePG server, installed by the first database() call. */
+  private postgres?: CnpgPostgres;
+
+  /** A database and role on the stack's CloudNativePG cluster (operator in cnpg-system, server in postgres). */
+  database(consumer: string, opts?: pulumi.ComponentResourceOptions): Database {
+    this.postgres ??= new CnpgPostgres("postgres", { config: this.config, storageClass: this.storageClass, provider: this.provider }, { parent: this });
+    return this.postgres.database(consumer, opts);
   }
 
 }

@@ -5,10 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as gcp from "@pulumi/gcp";
 import * as random from "@pulumi/random";
+import type { DatabaseTier } from "../../infra/config/ml";
 import type { GkeSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
 import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
 import { execKubeconfig } from "./kubeconfig";
 import { gcpAccountId, gcpRoleIdPart, physicalName } from "./names";
+import { claimConsumer, generatedPassword, postgresMajor } from "./postgres";
 import { taintEffect } from "./taints";
 
 const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
@@ -34,7 +36,18 @@ export const dnsZoneListPermissions = ["dns.managedZones.list"];
 
 /** istiod's webhook port (sidecar injection, validation), which a private control plane cannot reach by default. */
 const istioWebhookPort = 15017;
-const requiredApis = ["compute.googleapis.com", "container.googleapis.com", "dns.googleapis.com", "iam.googleapis.com"];
+const requiredApis = [
+  "compute.googleapis.com",
+  "container.googleapis.com",
+  "dns.googleapis.com",
+  "iam.googleapis.com",
+  // Cloud SQL over private services access (database()).
+  "servicenetworking.googleapis.com",
+  "sqladmin.googleapis.com",
+];
+/** Cloud SQL machine per database tier: dedicated-core custom machines (ENTERPRISE edition). */
+export const cloudSqlTiers: Record<DatabaseTier, string> = { small: "db-custom-1-3840", medium: "db-custom-2-7680", large: "db-custom-4-15360" };
+
 
 export interface GkeClusterArgs {
   config: PlatformConfig;
@@ -74,6 +87,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
   private readonly settings: GkeSettings;
   private readonly customRoles = new Map<string, gcp.projects.IAMCustomRole>();
   private roleSuffix?: random.RandomId;
+  private readonly network: gcp.compute.Network;
+  private readonly apis: Map<string, gcp.projects.Service>;
+  private sqlInstance?: gcp.sql.DatabaseInstance;
+  private readonly databases = new Set<string>();
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cloud:Gke", name, {}, opts);
@@ -95,12 +112,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
       (api) => new gcp.projects.Service(api.split(".")[0], { service: api, disableOnDestroy: false }, parent),
     );
     this.iamApi = apis[requiredApis.indexOf("iam.googleapis.com")];
+    this.apis = new Map(requiredApis.map((api, i) => [api, apis[i]]));
 
     const network = new gcp.compute.Network(
       "vpc",
       { name: physicalName(stack, "vpc", 63), autoCreateSubnetworks: false, routingMode: "REGIONAL" },
       { ...parent, dependsOn: apis },
     );
+    this.network = network;
     const subnet = new gcp.compute.Subnetwork(
       "nodes",
       {
@@ -331,11 +350,107 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     const zone = this.zone();
     return { cloudDNS: { project: zone.project, hostedZoneName: zone.name } };
   }
-  database(consumer: string): Database {
-    // Deliberately unfinished: the ML data layer (issue 7) adds the database server.
-    throw new Error(`database "${consumer}": PostgreSQL on this cloud is not implemented yet`);
+  /**
+   * The stack's Cloud SQL for PostgreSQL instance, created on the first database() call: private IP only,
+   * reached through private services access (a reserved range in the stack's VPC peered with Google's
+   * service producer network), TLS required, automated backups with point-in-time recovery.
+   */
+  private postgres(): gcp.sql.DatabaseInstance {
+    if (this.sqlInstance) return this.sqlInstance;
+    const { config, settings: s, stack } = this;
+    const db = config.ml.database;
+    const parent = { parent: this, provider: this.gcpProvider };
+    const range = new gcp.compute.GlobalAddress(
+      "private-services",
+      {
+        name: physicalName(stack, "private-services", 63),
+        network: this.network.id,
+        purpose: "VPC_PEERING",
+        addressType: "INTERNAL",
+        // Google picks a free /20 in the VPC (4096 addresses: Cloud SQL and any later managed service).
+        prefixLength: 20,
+      },
+      parent,
+    );
+    const connection = new gcp.servicenetworking.Connection(
+      "private-services",
+      {
+        network: this.network.id,
+        service: "servicenetworking.googleapis.com",
+        reservedPeeringRanges: [range.name],
+        // Cloud SQL keeps using the peering for a while after its instance is deleted, and deleting the
+        // connection then fails ("Producer services ... are still using this connection"): destroy
+        // leaves it to go with the VPC.
+        deletionPolicy: "ABANDON",
+      },
+      { ...parent, dependsOn: [this.apis.get("servicenetworking.googleapis.com")!] },
+    );
+    // Cloud SQL reserves a deleted instance's name for up to a week, and the name is ForceNew: a suffix
+    // drawn once per stack lifetime lets a replacement or a re-created stack pick a fresh one.
+    const suffix = new random.RandomId("postgres-suffix", { byteLength: 3 }, { parent: this });
+    this.sqlInstance = new gcp.sql.DatabaseInstance(
+      "postgres",
+      {
+        name: pulumi.interpolate`${physicalName(stack, "pg", 56)}-${suffix.hex}`,
+        region: s.region,
+        databaseVersion: `POSTGRES_${postgresMajor}`,
+        // Terraform-level guard (the provider refuses to delete); settings.deletionProtectionEnabled is Google's.
+        deletionProtection: config.protect,
+        settings: {
+          // db-custom-* machines exist only in the ENTERPRISE edition, and POSTGRES_16+ defaults to ENTERPRISE_PLUS.
+          edition: "ENTERPRISE",
+          tier: cloudSqlTiers[db.tier],
+          availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
+          diskType: "PD_SSD",
+          diskSize: db.storageGb,
+          diskAutoresize: true,
+          deletionProtectionEnabled: config.protect,
+          ipConfiguration: {
+            ipv4Enabled: false,
+            privateNetwork: this.network.id,
+            sslMode: "ENCRYPTED_ONLY",
+          },
+          backupConfiguration: {
+            enabled: true,
+            pointInTimeRecoveryEnabled: true,
+            // ENTERPRISE edition keeps 1-7 days of transaction logs.
+            transactionLogRetentionDays: Math.min(db.backupRetentionDays, 7),
+            backupRetentionSettings: { retainedBackups: db.backupRetentionDays, retentionUnit: "COUNT" },
+          },
+        },
+      },
+      {
+        ...parent,
+        protect: config.protect,
+        // The instance gets its private IP from the peered range: it must wait for the connection.
+        dependsOn: [connection, this.apis.get("sqladmin.googleapis.com")!],
+        // Autoresize grows the disk; a larger size read back must not be "reduced" to the configured one.
+        ignoreChanges: ["settings.diskSize"],
+      },
+    );
+    return this.sqlInstance;
   }
 
+  database(consumer: string, opts?: pulumi.ComponentResourceOptions): Database {
+    claimConsumer(this.databases, consumer);
+    const instance = this.postgres();
+    const parent = { ...opts, parent: opts?.parent ?? this, provider: this.gcpProvider };
+    const password = generatedPassword(`postgres-${consumer}`, { parent: opts?.parent ?? this });
+    const database = new gcp.sql.Database(`postgres-${consumer}`, { instance: instance.name, name: consumer }, parent);
+    const user = new gcp.sql.User(
+      `postgres-${consumer}`,
+      {
+        instance: instance.name,
+        name: consumer,
+        type: "BUILT_IN",
+        password,
+        // Postgres users that own objects cannot be deleted through the API; the instance takes them along.
+        deletionPolicy: "ABANDON",
+      },
+      parent,
+    );
+    return { host: instance.privateIpAddress, port: 5432, database: consumer, user: consumer, password, sslMode: "require", ready: [database, user] };
+  }
 }
 
 interface GkeWorkloadIdentityArgs {
