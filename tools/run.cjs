@@ -6,6 +6,7 @@
 // bundle in this process, without a TypeScript loader hooked into every require of the large SDKs.
 //   node tools/run.cjs <tool.ts> [args...]
 "use strict";
+const { createHash } = require("node:crypto");
 const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 
@@ -16,7 +17,9 @@ if (!entry) {
 }
 const root = path.resolve(__dirname, "..");
 const dir = path.join(root, "node_modules", ".cache", "mlops-tools");
-const outfile = path.join(dir, path.basename(entry).replace(/\.ts$/, ".cjs"));
+// Keyed by the checkout and the entry: worktrees that share node_modules (a symlink) never share a bundle.
+const key = createHash("sha256").update(`${root}\0${path.resolve(entry)}`).digest("hex").slice(0, 12);
+const outfile = path.join(dir, `${path.basename(entry).replace(/\.ts$/, "")}-${key}.cjs`);
 const inputsFile = `${outfile}.inputs.json`;
 
 /** The bundle is current if it is newer than every file it was built from (and they all still exist). */
@@ -24,7 +27,7 @@ function isCurrent() {
   if (!existsSync(outfile) || !existsSync(inputsFile)) return false;
   const built = statSync(outfile).mtimeMs;
   try {
-    return JSON.parse(readFileSync(inputsFile, "utf8")).every((f) => statSync(path.join(root, f)).mtimeMs < built);
+    return JSON.parse(readFileSync(inputsFile, "utf8")).every((f) => statSync(f).mtimeMs < built);
   } catch {
     return false;
   }
@@ -52,7 +55,7 @@ if (!isCurrent()) {
     renameSync(`${file}.${process.pid}`, file);
   };
   write(outfile, result.outputFiles[0].contents);
-  write(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
+  write(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs).map((f) => path.resolve(root, f))));
 }
 // Run the bundle as the main module, as `node bundle.cjs args...` would (tools check require.main).
 process.argv = [process.argv[0], outfile, ...args];
