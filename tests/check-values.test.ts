@@ -138,3 +138,8 @@ test("CLI: a missing defaults directory is a usage error", () => {
   assert.match(r.stderr, /^usage: /);
   assert.equal(r.stdout, "");
 });
+
+test("an empty, explicitly open map whose schema lists example keys accepts any key (env var maps)", () => {
+  assert.deepEqual(paths({ extraEnvVars: { PGSSLMODE: "require", DOCUMENTED_EXAMPLE: "x" } }), []);
+  assert.deepEqual(paths({ extraEnvVarz: { PGSSLMODE: "require" } }), ["extraEnvVarz"]);
+});

@@ -199,7 +199,9 @@ function isFreeForm(key: string, defaultValue: unknown, schemas: Schema[]): bool
   const declared = declaredKeys(schemas);
   // Annotation and label maps list example keys (`prometheus.io/port`); any key is valid there.
   const labelLike = (keys: string[]) => keys.length > 0 && keys.every((k) => k.includes("/"));
-  if (declared.length > 0) return !isClosed(schemas) && labelLike([...declared, ...defaultKeys]);
+  // A map that is empty by default and explicitly open, whose declared keys are only documented examples (mlflow's extraEnvVars).
+  const documentedOpenMap = defaultKeys.length === 0 && schemas.some((n) => n.additionalProperties === true);
+  if (declared.length > 0) return !isClosed(schemas) && (labelLike([...declared, ...defaultKeys]) || documentedOpenMap);
   if (isOpenMap(schemas)) return true;
   if (isClosed(schemas)) return false;
   if (passThroughKeys.has(key)) return true;
