@@ -13,11 +13,10 @@ import { Dex } from "../components/identity/dex";
 import { OAuth2Proxy } from "../components/identity/oauth2-proxy";
 import { oauth2ProxyClientId, oauth2ProxyService } from "../components/identity/sso";
 import { ssoCallbacks, type UiRoutes } from "../components/identity/ui-routes";
+import { Mlflow } from "../components/ml/mlflow";
 import { loadConfig } from "./config/load";
 
 const extAuthzProvider = "oauth2-proxy";
-/** UIs behind SSO, each at https://<ui>.<domain>; later add-ons add theirs here. */
-const protectedUis = ["auth"];
 
 export async function platform(): Promise<Record<string, unknown>> {
   // Validation happens before any resource is declared; a ConfigError lists every problem.
@@ -64,6 +63,8 @@ export async function platform(): Promise<Record<string, unknown>> {
   );
   // Routes wait for istiod and for external-dns, so `pulumi destroy` removes them (and external-dns
   // their DNS records, within its cleanup window) before external-dns itself goes.
+  // UIs behind SSO, each at https://<ui>.<domain>: Dex accepts the SSO callback of exactly these.
+  const protectedUis = ["auth", ...(config.ml.mlflow.enabled ? ["mlflow"] : [])];
   const routes: UiRoutes = { domain, protectedUis, dependsOn: [istio.controlPlane, ...(externalDns ? [externalDns.routeDependency] : [])] };
   new PlatformGateway(
     "gateway",
@@ -110,6 +111,10 @@ export async function platform(): Promise<Record<string, unknown>> {
     k8s,
   );
 
+  const mlflow = config.ml.mlflow.enabled
+    ? new Mlflow("mlflow", { cloud, routes, istioControlPlane: istio.controlPlane, replicas: config.ml.mlflow.replicas }, k8s)
+    : undefined;
+
   return {
     tier: config.tier,
     cloud: cloud.kind,
@@ -119,7 +124,8 @@ export async function platform(): Promise<Record<string, unknown>> {
     ingressAddress: ingressAddress(istio),
     issuer: certManager.issuerName,
     ssoUrl: dex.issuer,
-    uiUrls: { sso: dex.issuer, signIn: proxy.signInUrl },
+    uiUrls: { sso: dex.issuer, signIn: proxy.signInUrl, ...(mlflow ? { mlflow: mlflow.url } : {}) },
+    ...(mlflow ? { mlflow: { trackingUri: mlflow.url, inClusterTrackingUri: mlflow.inClusterTrackingUri, artifactStore: mlflow.artifactStore } } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export const charts = {
   oauth2Proxy: { chart: "oauth2-proxy", version: "10.7.0", repo: "https://oauth2-proxy.github.io/manifests" },
   // EKS GPU nodes (AL2023 NVIDIA AMIs ship the driver but no device plugin); GKE installs its own.
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
+  // MLflow 3.15.1; the chart's schema is strict (unknown keys fail the install).
+  mlflow: { chart: "mlflow", version: "1.11.5", repo: "https://community-charts.github.io/helm-charts" },
   // MinIO behind Cloud.bucket on existing clusters (app RELEASE.2024-12-18; the images are pinned below).
   minio: { chart: "minio", version: "5.4.0", repo: "https://charts.min.io/" },
   // PostgreSQL on existing clusters (operator 1.30.0; Database CRs need >= 1.25).

@@ -743,3 +743,9 @@ test("platform:ml: MLflow on an existing cluster without an object store is reje
   assert.equal(prod.ml.mlflow.replicas, 2);
   assert.equal(prod.ml.minio, undefined, "cloud stacks use GCS or S3");
 });
+
+test("platform:ml: EKS backup retention within RDS's 35-day limit", () => {
+  assert.deepEqual(problems(eks({ "platform:ml": { database: { backupRetentionDays: 90 } } }, { nodePools: [{ ...systemPool, machineType: "m6i.large" }] })), [
+    "platform:ml.database.backupRetentionDays: RDS keeps automated backups for at most 35 days (found 90); use snapshots for longer retention",
+  ]);
+});

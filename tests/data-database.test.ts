@@ -179,18 +179,6 @@ test("EKS database: prod is protected, Multi-AZ and leaves a final snapshot; oth
   }
 });
 
-test("EKS database: more backup days than RDS keeps is a clear error", async () => {
-  const r = await planVariant(
-    "eks-dev",
-    (c) => {
-      const ml = JSON.parse(c["platform:ml"] ?? "{}");
-      c["platform:ml"] = JSON.stringify({ ...ml, database: { ...ml.database, backupRetentionDays: 90 } });
-    },
-    (cloud) => cloud.database("mlflow"),
-  );
-  assert.match(String(r.error), /backupRetentionDays is 90, and RDS keeps automated backups for at most 35 days/);
-});
-
 test("existing database: CloudNativePG operator, then a Cluster and a Database CR that wait for it, outside the mesh", async () => {
   const { plan, db } = await planDatabase("local");
   const chart = one(plan, "kubernetes:helm.sh/v4:Chart", "cnpg");

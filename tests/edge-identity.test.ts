@@ -78,7 +78,11 @@ test("the wildcard certificate uses the tier's issuer and sits beside the gatewa
 test("cert-manager and external-dns service accounts are bound to exactly themselves", async () => {
   const gke = await plan("gke-dev");
   const members = ofType(gke, "gcp:serviceaccount/iAMMember:IAMMember").map((r) => (r.inputs as any).member).sort();
-  assert.deepEqual(members, ["serviceAccount:acme-ml-dev.svc.id.goog[cert-manager/cert-manager]", "serviceAccount:acme-ml-dev.svc.id.goog[external-dns/external-dns]"]);
+  assert.deepEqual(members, [
+    "serviceAccount:acme-ml-dev.svc.id.goog[cert-manager/cert-manager]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[external-dns/external-dns]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[mlflow/mlflow]",
+  ]);
   const eks = await plan("eks-dev");
   for (const sa of ["cert-manager", "external-dns"]) {
     const role = ofType(eks, "aws:iam/role:Role").find((r) => r.name === sa)!.inputs as any;

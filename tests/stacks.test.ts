@@ -83,7 +83,8 @@ test("prod (GKE): private nodes, shielded nodes, workload identity on every pool
 test("deploy depth (longest dependency chain) stays at its measured value", async () => {
   // Measured depths; a rise means something now waits for more than it needs. +1 on the clouds
   // (issue 6): the gateway's meshed namespace, and what is installed into it, waits for istiod's injector.
-  const depths = { local: 7, "gke-dev": 12, "eks-dev": 14, prod: 12, ephemeral: 12 };
+  // +1 (issue 7): MLflow's chart waits for its database Secret, in its meshed namespace.
+  const depths = { local: 7, "gke-dev": 13, "eks-dev": 15, prod: 13, ephemeral: 13 };
   for (const [name, depth] of Object.entries(depths)) {
     assert.ok(criticalPath(await plan(name)).length <= depth, `${name} deploy depth grew beyond ${depth}`);
   }

@@ -45,8 +45,6 @@ function serviceTrust(service: string): aws.iam.PolicyDocument {
 
 /** RDS instance class per database tier (Graviton: general purpose for medium and large). */
 export const rdsInstanceClasses: Record<DatabaseTier, string> = { small: "db.t4g.small", medium: "db.m7g.large", large: "db.m7g.xlarge" };
-/** Most days of automated backups RDS keeps. */
-export const rdsMaxBackupRetentionDays = 35;
 /** Namespace of the Jobs that create each consumer's role and database on RDS (outside the mesh). */
 export const dbSetupNamespace = "postgres-setup";
 
@@ -381,12 +379,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     if (this.rds) return this.rds;
     const { config } = this;
     const db = config.ml.database;
-    if (db.backupRetentionDays > rdsMaxBackupRetentionDays) {
-      throw new Error(
-        `platform:ml.database.backupRetentionDays is ${db.backupRetentionDays}, and RDS keeps automated backups for at most ${rdsMaxBackupRetentionDays} days; ` +
-          `set at most ${rdsMaxBackupRetentionDays} (longer retention needs AWS Backup)`,
-      );
-    }
+    // backupRetentionDays is at most RDS's 35 days: validated in infra/config/ml.ts.
     const parent = { parent: this, provider: this.awsProvider };
     const prefix = physicalName(config.stack, "pg", 36);
     const subnets = new aws.rds.SubnetGroup(

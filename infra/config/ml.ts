@@ -6,6 +6,8 @@ import type { Problem } from "./errors";
 import type { Tier } from "./schema";
 
 export const databaseTiers = ["small", "medium", "large"] as const;
+/** RDS's limit for automated backups. */
+export const rdsMaxBackupRetentionDays = 35;
 export type DatabaseTier = (typeof databaseTiers)[number];
 
 export const ml = z.strictObject({
@@ -74,6 +76,10 @@ export function resolveMl(tier: Tier | undefined, cloudKind: "gke" | "eks" | "ex
   const mode = minioInput?.mode ?? "standalone";
   if (mode === "standalone" && minioInput?.replicas !== undefined) {
     problems.push({ key: "platform:ml.objectStore.minio.replicas", message: "a standalone MinIO runs one server; remove replicas or set mode: distributed" });
+  }
+  const retention = m.database?.backupRetentionDays;
+  if (cloudKind === "eks" && retention !== undefined && retention > rdsMaxBackupRetentionDays) {
+    problems.push({ key: "platform:ml.database.backupRetentionDays", message: `RDS keeps automated backups for at most ${rdsMaxBackupRetentionDays} days (found ${retention}); use snapshots for longer retention` });
   }
   const mlflowEnabled = m.mlflow?.enabled ?? true;
   if (mlflowEnabled && cloudKind === "existing" && !minioEnabled) {
