@@ -70,6 +70,8 @@ for (const name of committedStacks()) {
     assert.deepEqual(allow.spec.rules[0].from[0].source.principals, ["cluster.local/ns/istio-ingress/sa/istio-ingressgateway"]);
     const values = (chartOf(p, "mlflow").inputs as any).values;
     assert.ok(values.serverAllowedHosts.includes(host));
+    assert.ok(values.serverAllowedHosts.includes("localhost:*"), "kubectl port-forward sends Host: localhost:<port>");
+    assert.ok(!values.serverAllowedHosts.includes("*"), "not every host");
     assert.deepEqual(values.corsAllowedOrigins, [`https://${host}`]);
     const ns = ofType(p, "kubernetes:core/v1:Namespace").find((n) => (n.inputs as any).metadata.name === "mlflow")!.inputs as any;
     assert.equal(ns.metadata.labels["istio-injection"], "enabled");

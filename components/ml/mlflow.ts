@@ -102,8 +102,9 @@ export class Mlflow extends pulumi.ComponentResource {
         },
         artifactRoot: artifacts.artifactRoot,
         extraEnvVars: { PGSSLMODE: db.sslMode, ...artifacts.env },
-        // MLflow 3's security middleware: only the platform host and the in-cluster name.
-        serverAllowedHosts: [host, mlflowService.host, `${mlflowRelease}.${mlflowNamespace}`, `${mlflowRelease}.${mlflowNamespace}.svc`],
+        // MLflow 3's security middleware (exact Host match, or fnmatch with "*"; /health is exempt): the
+        // platform host, the in-cluster names, and localhost for `kubectl port-forward`.
+        serverAllowedHosts: [host, mlflowService.host, `${mlflowRelease}.${mlflowNamespace}`, `${mlflowRelease}.${mlflowNamespace}.svc`, "localhost:*", "127.0.0.1:*"],
         corsAllowedOrigins: [this.url],
         telemetry: { enabled: false },
         podAnnotations: {
