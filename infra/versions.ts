@@ -31,8 +31,12 @@ export const charts = {
 
 /** psql of the Jobs that create each consumer's role and database on RDS (the server's major version). */
 export const postgresClientImage = "docker.io/library/postgres:17.6-alpine";
-/** PostgreSQL image of the CloudNativePG cluster on existing clusters (the same major as Cloud SQL and RDS). */
-export const cnpgPostgresImage = "ghcr.io/cloudnative-pg/postgresql:17.6";
+/**
+ * PostgreSQL image of the CloudNativePG cluster on existing clusters (the same major as Cloud SQL and
+ * RDS). The "standard" flavour on Debian trixie: the bare MAJOR.MINOR tags are the legacy bullseye
+ * "system" images, no longer rebuilt (cloudnative-pg/postgres-containers#495).
+ */
+export const cnpgPostgresImage = "ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie";
 
 /** Istio's release build sets these image defaults; the chart source leaves dev values. */
 export const istioImage = { hub: "docker.io/istio", tag: "1.30.3" };

@@ -60,8 +60,9 @@ test("GKE database: Cloud SQL with a private IP only, through private services a
     const b = i.settings.backupConfiguration;
     assert.equal(b.enabled, true);
     assert.equal(b.pointInTimeRecoveryEnabled, true);
-    assert.equal(b.backupRetentionSettings.retainedBackups, stack === "prod" ? 30 : stack === "gke-dev" ? 7 : 1);
+    assert.equal(b.backupRetentionSettings.retainedBackups, stack === "prod" ? 30 : stack === "gke-dev" ? 7 : 2);
     assert.ok(b.transactionLogRetentionDays >= 1 && b.transactionLogRetentionDays <= 7, "ENTERPRISE keeps 1-7 days of logs");
+    assert.ok(b.backupRetentionSettings.retainedBackups > b.transactionLogRetentionDays, "Cloud SQL rejects log retention >= backup retention");
     // ForceNew name, and Cloud SQL reserves deleted names for up to a week: a random suffix per stack lifetime.
     const suffix = one(plan, "random:index/randomId:RandomId", "postgres-suffix");
     dependsOn(instance, suffix, "the name carries the random suffix");
@@ -269,4 +270,27 @@ test("database(): one server per stack, one database and user per consumer", asy
   });
   assert.equal(ofType(e.plan, "aws:rds/instance:Instance").length, 1);
   assert.deepEqual(ofType(e.plan, "kubernetes:batch/v1:Job").map((j) => j.name), ["postgres-setup-mlflow", "postgres-setup-pipelines"]);
+});
+
+test("GKE database: retained backups always exceed the days of transaction logs (Cloud SQL rejects the rest)", async () => {
+  const { cloudSqlRetention } = await import("../components/cloud/gke");
+  for (let days = 1; days <= 365; days++) {
+    const r = cloudSqlRetention(days);
+    assert.ok(r.transactionLogRetentionDays >= 1 && r.transactionLogRetentionDays <= 7, `${days}`);
+    assert.ok(r.backupRetentionSettings.retainedBackups > r.transactionLogRetentionDays, `${days}`);
+    assert.ok(r.backupRetentionSettings.retainedBackups >= days, `${days}: at least the configured backups`);
+  }
+});
+
+test("GKE database: destroy removes the private services peering after the instance, so the VPC can be deleted", async () => {
+  const { plan } = await planVariant("ephemeral", undefined, (cloud) => void cloud.database("mlflow"));
+  const cleanup = one(plan, "command:local:Command", "private-services-peering");
+  const instance = one(plan, "gcp:sql/databaseInstance:DatabaseInstance", "postgres");
+  const connection = one(plan, "gcp:servicenetworking/connection:Connection", "private-services");
+  assert.ok(instance.dependsOn.includes(cleanup.urn), "deleted before the peering is removed");
+  assert.ok(cleanup.dependsOn.includes(connection.urn));
+  assert.match((cleanup.inputs as any).delete, /gcloud compute networks peerings delete servicenetworking-googleapis-com --project=acme-ml-ci --network=/);
+  assert.equal((cleanup.inputs as any).create, undefined, "nothing runs on create");
+  assert.equal((connection.inputs as any).deletionPolicy, "ABANDON");
+  assert.equal((connection.inputs as any).updateOnCreationFail, true);
 });

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as gcp from "@pulumi/gcp";
 import * as random from "@pulumi/random";
+import * as command from "@pulumi/command";
 import type { DatabaseTier } from "../../infra/config/ml";
 import type { GkeSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
 import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
@@ -380,10 +381,25 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
         reservedPeeringRanges: [range.name],
         // Cloud SQL keeps using the peering for a while after its instance is deleted, and deleting the
         // connection then fails ("Producer services ... are still using this connection"): destroy
-        // leaves it to go with the VPC.
+        // abandons it, and the peering is removed from our side below.
         deletionPolicy: "ABANDON",
+        // A re-created stack finds the abandoned ("shadow") connection of its predecessor: adopt it.
+        updateOnCreationFail: true,
       },
       { ...parent, dependsOn: [this.apis.get("servicenetworking.googleapis.com")!] },
+    );
+    // An abandoned connection leaves the VPC peering in place, and a network with a peering cannot be
+    // deleted: destroy removes it from the VPC's side (the compute API allows that even while the
+    // producer still holds the connection), after the instance and before the network. Runs gcloud,
+    // which the machine that runs Pulumi has for GKE anyway (gke-gcloud-auth-plugin).
+    const commandProvider = new command.Provider("command", {}, { parent: this });
+    const peering = "servicenetworking-googleapis-com";
+    const peeringCleanup = new command.local.Command(
+      "private-services-peering",
+      {
+        delete: pulumi.interpolate`if gcloud compute networks peerings list --project=${s.project} --network=${this.network.name} --format='value(name)' | grep -qx ${peering}; then gcloud compute networks peerings delete ${peering} --project=${s.project} --network=${this.network.name} --quiet; fi`,
+      },
+      { parent: this, provider: commandProvider, dependsOn: [connection] },
     );
     // Cloud SQL reserves a deleted instance's name for up to a week, and the name is ForceNew: a suffix
     // drawn once per stack lifetime lets a replacement or a re-created stack pick a fresh one.
@@ -413,9 +429,9 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
           backupConfiguration: {
             enabled: true,
             pointInTimeRecoveryEnabled: true,
-            // ENTERPRISE edition keeps 1-7 days of transaction logs.
-            transactionLogRetentionDays: Math.min(db.backupRetentionDays, 7),
-            backupRetentionSettings: { retainedBackups: db.backupRetentionDays, retentionUnit: "COUNT" },
+            // ENTERPRISE keeps 1-7 days of transaction logs, and Cloud SQL requires more retained backups
+            // than days of logs (400 "backup retention should be > transaction log retention").
+            ...cloudSqlRetention(db.backupRetentionDays),
           },
         },
       },
@@ -423,7 +439,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
         ...parent,
         protect: config.protect,
         // The instance gets its private IP from the peered range: it must wait for the connection.
-        dependsOn: [connection, this.apis.get("sqladmin.googleapis.com")!],
+        dependsOn: [connection, peeringCleanup, this.apis.get("sqladmin.googleapis.com")!],
         // Autoresize grows the disk; a larger size read back must not be "reduced" to the configured one.
         ignoreChanges: ["settings.diskSize"],
       },
@@ -522,4 +538,10 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource implements Wor
     this.annotations = gsa.email.apply((email): Record<string, string> => ({ "iam.gke.io/gcp-service-account": email }));
     this.registerOutputs({ principal: this.principal });
   }
+}
+
+/** Cloud SQL backup and log retention for `days` of backups: logs 1-7 days and fewer than the backups kept. */
+export function cloudSqlRetention(days: number) {
+  const logDays = Math.min(Math.max(days - 1, 1), 7);
+  return { transactionLogRetentionDays: logDays, backupRetentionSettings: { retainedBackups: Math.max(days, logDays + 1), retentionUnit: "COUNT" } };
 }

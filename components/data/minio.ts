@@ -137,6 +137,9 @@ export class Minio extends pulumi.ComponentResource {
 
     const values = {
       mode: s.mode,
+      // Standalone MinIO has one volume: a rolling update (the chart's default, maxSurge 100%) would
+      // start a second server on the same claim (Multi-Attach on another node, shared data on the same).
+      ...(s.mode === "standalone" ? { deploymentUpdate: { type: "Recreate" } } : {}),
       replicas: s.replicas,
       image: { repository: minioImages.server.repository, tag: pinnedTag(minioImages.server) },
       mcImage: { repository: minioImages.mc.repository, tag: pinnedTag(minioImages.mc) },

@@ -79,9 +79,14 @@ export class Mlflow extends pulumi.ComponentResource {
     // The chart makes this Secret in a Helm hook, which Helm Chart v4 does not run; its Deployment
     // reads it (envFrom, not optional), so without it the pods never start.
     const flaskKey = new random.RandomPassword("flask-secret-key", { length: 48, special: false }, { parent: this });
+    // The chart passes extraEnvVars to the server container only; this Secret reaches the migration
+    // init container too (envFrom), so PGSSLMODE is set here to encrypt both connections.
     const flaskSecret = new k8s.core.v1.Secret(
       "mlflow-flask-server-secret-key",
-      { metadata: { name: `${mlflowRelease}-flask-server-secret-key`, namespace: mlflowNamespace }, stringData: { MLFLOW_FLASK_SERVER_SECRET_KEY: pulumi.secret(flaskKey.result) } },
+      {
+        metadata: { name: `${mlflowRelease}-flask-server-secret-key`, namespace: mlflowNamespace },
+        stringData: { MLFLOW_FLASK_SERVER_SECRET_KEY: pulumi.secret(flaskKey.result), PGSSLMODE: db.sslMode },
+      },
       { parent: this, dependsOn: [ns] },
     );
 
@@ -108,8 +113,8 @@ export class Mlflow extends pulumi.ComponentResource {
         corsAllowedOrigins: [this.url],
         telemetry: { enabled: false },
         podAnnotations: {
-          // The database speaks TLS itself; the migration init container runs before the sidecar can
-          // proxy, so its connection (and the server's) goes around the proxy.
+          // The database speaks TLS itself (sslmode from the Secret above): its connections, the
+          // migration init container's included, go around the proxy, whatever the sidecar mode.
           "traffic.sidecar.istio.io/excludeOutboundPorts": String(dbPort),
           // Restart on a new database password.
           "checksum/db": pulumi.secret(db.password).apply((p) => createHash("sha256").update(p).digest("hex").slice(0, 16)),
