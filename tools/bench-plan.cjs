@@ -8,8 +8,10 @@ const path = require("node:path");
 
 const [stack = "eks-dev", runs = "5"] = process.argv.slice(2);
 const root = path.resolve(__dirname, "..");
-const cloudSdk = { "eks-dev": "@pulumi/aws", "gke-dev": "@pulumi/gcp", prod: "@pulumi/gcp", ephemeral: "@pulumi/gcp" }[stack];
-const sdks = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random", ...(cloudSdk ? [cloudSdk] : [])];
+// The provider SDKs each committed stack loads (GKE also runs a command on destroy; clouds publish DNS, whose cleanup window is a time Sleep).
+const gke = ["@pulumi/gcp", "@pulumi/command", "@pulumiverse/time"];
+const cloudSdks = { "eks-dev": ["@pulumi/aws", "@pulumiverse/time"], "gke-dev": gke, prod: gke, ephemeral: gke }[stack] ?? [];
+const sdks = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random", ...cloudSdks];
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 function time(cmd, args) {
