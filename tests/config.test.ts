@@ -749,3 +749,17 @@ test("platform:ml: EKS backup retention within RDS's 35-day limit", () => {
     "platform:ml.database.backupRetentionDays: RDS keeps automated backups for at most 35 days (found 90); use snapshots for longer retention",
   ]);
 });
+
+test("platform:ml: in-cluster database backups are not built yet, so existing clusters reject asking for them", () => {
+  const local = {
+    "platform:tier": "local",
+    "platform:cloud": JSON.stringify({ kind: "existing" }),
+    "platform:dns": JSON.stringify({ domain: "127.0.0.1.sslip.io" }),
+    "platform:identity": JSON.stringify({ staticUsers: [{ email: "a@example.com", username: "a", password: "p" }] }),
+  };
+  assert.deepEqual(problems({ ...local, "platform:ml": JSON.stringify({ database: { backupRetentionDays: 7 } }) }), [
+    "platform:ml.database.backupRetentionDays: backups of the in-cluster PostgreSQL (CloudNativePG) are not implemented yet; remove backupRetentionDays on existing clusters",
+  ]);
+  const prod = problems({ ...local, "platform:tier": "prod", "platform:tls": JSON.stringify({ issuer: "selfSigned" }), "platform:identity": JSON.stringify({}) });
+  assert.ok(prod.includes("platform:ml.database.backupRetentionDays: prod needs database backups, and backups of the in-cluster PostgreSQL (CloudNativePG) are not implemented yet; run prod on GKE or EKS"), prod.join("\n"));
+});

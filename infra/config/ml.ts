@@ -81,6 +81,16 @@ export function resolveMl(tier: Tier | undefined, cloudKind: "gke" | "eks" | "ex
   if (cloudKind === "eks" && retention !== undefined && retention > rdsMaxBackupRetentionDays) {
     problems.push({ key: "platform:ml.database.backupRetentionDays", message: `RDS keeps automated backups for at most ${rdsMaxBackupRetentionDays} days (found ${retention}); use snapshots for longer retention` });
   }
+  // CloudNativePG backups (to the object store) are not built yet: say so instead of running without them.
+  if (cloudKind === "existing" && (retention !== undefined || tier === "prod")) {
+    problems.push({
+      key: "platform:ml.database.backupRetentionDays",
+      message:
+        tier === "prod"
+          ? "prod needs database backups, and backups of the in-cluster PostgreSQL (CloudNativePG) are not implemented yet; run prod on GKE or EKS"
+          : "backups of the in-cluster PostgreSQL (CloudNativePG) are not implemented yet; remove backupRetentionDays on existing clusters",
+    });
+  }
   const mlflowEnabled = m.mlflow?.enabled ?? true;
   if (mlflowEnabled && cloudKind === "existing" && !minioEnabled) {
     problems.push({
