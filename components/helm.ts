@@ -24,6 +24,22 @@ export function helmChart(
  */
 export const waitForWebhookCa = { "pulumi.com/waitFor": "jsonpath={.webhooks[0].clientConfig.caBundle}" };
 
+type WebhookConfigurationKind = "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration";
+
+/**
+ * A resource transform that adds `annotations` to a chart's webhook configurations of `kinds`, for
+ * charts that have no value for annotating just those objects. Under mocks charts render no
+ * children, so tests call the transform directly.
+ */
+export function annotateWebhookConfigurations(kinds: WebhookConfigurationKind[], annotations: Record<string, string>): pulumi.ResourceTransform {
+  const types = new Set(kinds.map((k) => `kubernetes:admissionregistration.k8s.io/v1:${k}`));
+  return (args) => {
+    if (!types.has(args.type)) return undefined;
+    const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
+    return { props: { ...args.props, metadata: { ...metadata, annotations: { ...metadata.annotations, ...annotations } } }, opts: args.opts };
+  };
+}
+
 /**
  * A namespace we own, labelled for (or against) Istio sidecar injection. Pass the `injector`
  * (the istiod chart) to put the namespace in the mesh: the namespace then waits for the injector,

@@ -25,28 +25,30 @@ export interface StackFile {
 
 export const secretPlaceholder = (key: string) => `plan-placeholder-secret(${key})`;
 
-/** `local` -> stacks/Pulumi.local.yaml; anything with a slash or .yaml is taken as a path. */
+/** A stack reference with a slash or a .yaml/.yml ending is a path; anything else a stack name. */
+const isPath = (ref: string) => ref.includes("/") || ref.endsWith(".yaml") || ref.endsWith(".yml");
+const stackFileName = /^Pulumi\.(.+)\.ya?ml$/;
+
+/** `local` -> stacks/Pulumi.local.yaml; a path is taken as it is. */
 export function stackPath(ref: string): string {
-  if (ref.includes("/") || ref.endsWith(".yaml") || ref.endsWith(".yml")) return resolve(ref);
-  return join(repoRoot, "stacks", `Pulumi.${ref}.yaml`);
+  return isPath(ref) ? resolve(ref) : join(repoRoot, "stacks", `Pulumi.${ref}.yaml`);
 }
 
 function stackNameOf(path: string): string {
-  const m = /^Pulumi\.(.+)\.ya?ml$/.exec(basename(path));
-  return m ? m[1] : basename(path).replace(/\.ya?ml$/, "");
+  return stackFileName.exec(basename(path))?.[1] ?? basename(path).replace(/\.ya?ml$/, "");
 }
 
 /** Names of the committed stacks: stacks/Pulumi.<name>.yaml, sorted. */
 export function committedStacks(): string[] {
   return readdirSync(join(repoRoot, "stacks"))
-    .flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? [])
+    .flatMap((f) => stackFileName.exec(f)?.[1] ?? [])
     .sort();
 }
 
 export function readStackFile(ref: string): StackFile {
   const path = stackPath(ref);
   if (!existsSync(path)) {
-    const isName = !(ref.includes("/") || ref.endsWith(".yaml") || ref.endsWith(".yml"));
+    const isName = !isPath(ref);
     throw new StackFileError(
       isName ? `stack ${ref}` : path,
       isName

@@ -4,17 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { PlatformConfig } from "../../infra/config/resolve";
 import { charts, cnpgPostgresImage } from "../../infra/versions";
-import { helmChart, namespace, waitForWebhookCa } from "../helm";
+import { annotateWebhookConfigurations, helmChart, namespace, waitForWebhookCa } from "../helm";
 import type { Database } from "./cloud";
 import { claimConsumer, generatedPassword } from "./postgres";
 
 export const cnpgOperatorNamespace = "cnpg-system";
 export const postgresNamespace = "postgres";
 export const postgresClusterName = "postgres";
-const webhookKinds = new Set([
-  "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration",
-  "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration",
-]);
 
 /**
  * The CNPG operator makes its own CA at startup and injects it into both webhook configurations
@@ -22,12 +18,7 @@ const webhookKinds = new Set([
  * them alone (commonAnnotations would reach every object). This transform annotates just those two,
  * so the chart is ready only once the API server can call the webhooks that Cluster and Database CRs go through.
  */
-export const cnpgWebhookCaWait: pulumi.ResourceTransform = (args) => {
-  if (!webhookKinds.has(args.type)) return undefined;
-  const props = args.props as { metadata?: { annotations?: Record<string, string> } };
-  const metadata = props.metadata ?? {};
-  return { props: { ...args.props, metadata: { ...metadata, annotations: { ...metadata.annotations, ...waitForWebhookCa } } }, opts: args.opts };
-};
+export const cnpgWebhookCaWait = annotateWebhookConfigurations(["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"], waitForWebhookCa);
 
 interface Role {
   name: string;

@@ -23,6 +23,8 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
   private readonly config: PlatformConfig;
   /** The stack's MinIO, installed by the first bucket() call. */
   private minio?: Minio;
+  /** The stack's CloudNativePG server, installed by the first database() call. */
+  private postgres?: CnpgPostgres;
   private readonly stores = new WeakMap<ObjectStore, string>();
 
   constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -101,13 +103,10 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
   dns01Solver(): Dns01Solver | undefined {
     return undefined;
   }
-  /** The stack's CloudNativePG server, installed by the first database() call. */
-  private postgres?: CnpgPostgres;
 
   /** A database and role on the stack's CloudNativePG cluster (operator in cnpg-system, server in postgres). */
   database(consumer: string, opts?: pulumi.ComponentResourceOptions): Database {
     this.postgres ??= new CnpgPostgres("postgres", { config: this.config, storageClass: this.storageClass, provider: this.provider }, { parent: this });
     return this.postgres.database(consumer, opts);
   }
-
 }

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { authorizationPolicy, peerAuthentication } from "../crds/istio";
-import { helmChart, namespace, waitForWebhookCa } from "../helm";
+import { annotateWebhookConfigurations, helmChart, namespace, waitForWebhookCa } from "../helm";
 import { charts, istioImage } from "../../infra/versions";
 
 export const istioNamespace = "istio-system";
@@ -36,19 +36,13 @@ export interface IstioArgs {
   replicas: number;
 }
 
-const validatingWebhookType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration";
-
 /**
  * Chart v4 renders charts as a fresh install, so Istio's validating webhooks are applied with
  * failurePolicy Ignore; istiod then sets Fail with a plain update and owns that field. The next
  * server-side apply of those objects (an Istio upgrade) would fail on the field-manager conflict.
  * Pulumi forces its apply on them instead; istiod sets Fail again once it is ready.
  */
-export const forceApplyValidatingWebhooks: pulumi.ResourceTransform = (args) => {
-  if (args.type !== validatingWebhookType) return undefined;
-  const metadata = args.props.metadata ?? {};
-  return { props: { ...args.props, metadata: { ...metadata, annotations: { ...metadata.annotations, "pulumi.com/patchForce": "true" } } }, opts: args.opts };
-};
+export const forceApplyValidatingWebhooks = annotateWebhookConfigurations(["ValidatingWebhookConfiguration"], { "pulumi.com/patchForce": "true" });
 
 export class Istio extends pulumi.ComponentResource {
   public readonly namespace: k8s.core.v1.Namespace;
