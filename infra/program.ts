@@ -13,6 +13,8 @@ import { Dex } from "../components/identity/dex";
 import { OAuth2Proxy } from "../components/identity/oauth2-proxy";
 import { oauth2ProxyClientId, oauth2ProxyService } from "../components/identity/sso";
 import { ssoCallbacks, type UiRoutes } from "../components/identity/ui-routes";
+import { Kubeflow } from "../components/ml/kubeflow/kubeflow";
+import { kubeflowUi } from "../components/ml/kubeflow/edge";
 import { Mlflow } from "../components/ml/mlflow";
 import { loadConfig } from "./config/load";
 
@@ -64,11 +66,20 @@ export async function platform(): Promise<Record<string, unknown>> {
   // Routes wait for istiod and for external-dns, so `pulumi destroy` removes them (and external-dns
   // their DNS records, within its cleanup window) before external-dns itself goes.
   // UIs behind SSO, each at https://<ui>.<domain>: Dex accepts the SSO callback of exactly these.
-  const protectedUis = ["auth", ...(config.ml.mlflow.enabled ? ["mlflow"] : [])];
+  const kubeflowEnabled = config.kubeflow.enabled;
+  const protectedUis = ["auth", ...(config.ml.mlflow.enabled ? ["mlflow"] : []), ...(kubeflowEnabled ? [kubeflowUi] : [])];
   const routes: UiRoutes = { domain, protectedUis, dependsOn: [istio.controlPlane, ...(externalDns ? [externalDns.routeDependency] : [])] };
   new PlatformGateway(
     "gateway",
-    { domain, issuerName: certManager.issuerName, issuer: certManager.issuer, gatewayNamespace: istio.gatewayNamespace, routeDependencies: routes.dependsOn },
+    {
+      domain,
+      // Kubeflow's hosts are on its own gateway, with a certificate of their own (components/ml/kubeflow/edge.ts).
+      certificateHosts: ["dex", ...protectedUis.filter((ui) => ui !== kubeflowUi)].map((ui) => `${ui}.${domain}`),
+      issuerName: certManager.issuerName,
+      issuer: certManager.issuer,
+      gatewayNamespace: istio.gatewayNamespace,
+      routeDependencies: routes.dependsOn,
+    },
     k8s,
   );
 
@@ -115,6 +126,25 @@ export async function platform(): Promise<Record<string, unknown>> {
     ? new Mlflow("mlflow", { cloud, routes, istioControlPlane: istio.controlPlane, replicas: config.ml.mlflow.replicas }, k8s)
     : undefined;
 
+  const kubeflow = kubeflowEnabled
+    ? new Kubeflow(
+        "kubeflow",
+        {
+          cloud,
+          routes,
+          istioControlPlane: istio.controlPlane,
+          gatewayNamespace: istio.gatewayNamespace,
+          issuerName: certManager.issuerName,
+          issuer: certManager.issuer,
+          kserve: config.kubeflow.kserve.enabled,
+          teams: config.kubeflow.teams,
+        },
+        k8s,
+      )
+    : undefined;
+  // Notebooks and pipeline steps of the teams log to MLflow in the cluster.
+  if (kubeflow && mlflow) mlflow.allowNamespaces("allow-kubeflow-teams", kubeflow.teamNamespaces);
+
   return {
     tier: config.tier,
     cloud: cloud.kind,
@@ -124,7 +154,8 @@ export async function platform(): Promise<Record<string, unknown>> {
     ingressAddress: ingressAddress(istio),
     issuer: certManager.issuerName,
     ssoUrl: dex.issuer,
-    uiUrls: { sso: dex.issuer, signIn: proxy.signInUrl, ...(mlflow ? { mlflow: mlflow.url } : {}) },
+    uiUrls: { sso: dex.issuer, signIn: proxy.signInUrl, ...(mlflow ? { mlflow: mlflow.url } : {}), ...(kubeflow ? { kubeflow: kubeflow.url } : {}) },
+    ...(kubeflow ? { kubeflow: { dashboardUrl: kubeflow.url, teamNamespaces: kubeflow.teamNamespaces } } : {}),
     ...(mlflow ? { mlflow: { trackingUri: mlflow.url, inClusterTrackingUri: mlflow.inClusterTrackingUri, artifactStore: mlflow.artifactStore } } : {}),
   };
 }

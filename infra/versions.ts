@@ -51,3 +51,15 @@ export const minioImages = {
   server: { repository: "quay.io/minio/minio", tag: "RELEASE.2025-09-07T16-13-09Z", digest: "sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e" },
   mc: { repository: "quay.io/minio/mc", tag: "RELEASE.2025-08-13T08-35-41Z", digest: "sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727" },
 } as const;
+
+/**
+ * Kubeflow: the kubeflow/manifests release the overlays in kustomize/kubeflow/ reference by tag
+ * (`https://github.com/kubeflow/manifests//<path>?ref=26.03`). Tags of this repo carry no "v". The
+ * commit is what the tag pointed to when this pin was reviewed; a moved tag shows up in the check
+ * `npm run check:kustomize`.
+ */
+export const kubeflowManifests = {
+  repo: "https://github.com/kubeflow/manifests",
+  ref: "26.03",
+  commit: "d68ebc7fab366ab40ddd1541d2ec22febb31bc83",
+} as const;

@@ -65,13 +65,14 @@ test("ClusterIssuers: DNS-01 solver matches the cloud; local gets a self-signed 
   assert.deepEqual(cr(local, "ClusterIssuer", "platform-ca").spec, { ca: { secretName: "platform-ca" } });
 });
 
-test("the wildcard certificate uses the tier's issuer and sits beside the gateway", async () => {
+test("the platform certificate uses the tier's issuer, sits beside the gateway and lists the platform's own hosts", async () => {
   const expected = { local: "platform-ca", "gke-dev": "letsencrypt-staging", "eks-dev": "letsencrypt-staging", prod: "letsencrypt-production", ephemeral: "letsencrypt-staging" };
   for (const [s, issuer] of Object.entries(expected)) {
     const cert = cr(await plan(s), "Certificate", "platform-tls");
     assert.equal(cert.metadata.namespace, "istio-ingress", "credentialName is resolved in the gateway's namespace");
     assert.equal(cert.spec.issuerRef.name, issuer, s);
-    assert.ok(cert.spec.dnsNames.some((n: string) => n.startsWith("*.")), s);
+    assert.ok(cert.spec.dnsNames.some((n: string) => n.startsWith("dex.")) && cert.spec.dnsNames.some((n: string) => n.startsWith("auth.")), s);
+    assert.ok(!cert.spec.dnsNames.some((n: string) => n.startsWith("*.") || n.startsWith("kubeflow.")), `${s}: Kubeflow's hosts have their own certificate`);
   }
 });
 
@@ -81,7 +82,10 @@ test("cert-manager and external-dns service accounts are bound to exactly themse
   assert.deepEqual(members, [
     "serviceAccount:acme-ml-dev.svc.id.goog[cert-manager/cert-manager]",
     "serviceAccount:acme-ml-dev.svc.id.goog[external-dns/external-dns]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline-ui]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline]",
     "serviceAccount:acme-ml-dev.svc.id.goog[mlflow/mlflow]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[research/default-editor]",
   ]);
   const eks = await plan("eks-dev");
   for (const sa of ["cert-manager", "external-dns"]) {

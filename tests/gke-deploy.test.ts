@@ -133,7 +133,7 @@ test("GKE Calico (dataplaneV2: false): network policy enabled together with its 
   assert.equal(v2.addonsConfig.networkPolicyConfig, undefined);
 });
 
-test("GKE private nodes: the control plane may reach istiod's webhooks (tcp 15017) on the nodes, nothing more", async () => {
+test("GKE private nodes: the control plane may reach istiod's webhooks (tcp 15017) and Kubeflow's (4443, 8443, 9443) on the nodes, nothing more", async () => {
   for (const stack of gkeStacks) {
     const plan = await cloudPlan(stack);
     const cluster = one(plan, "gcp:container/cluster:Cluster", "cluster").inputs as any;
@@ -143,7 +143,7 @@ test("GKE private nodes: the control plane may reach istiod's webhooks (tcp 1501
     assert.equal(cluster.privateClusterConfig.enablePrivateNodes, true, stack);
     assert.equal(fw.direction, "INGRESS");
     assert.deepEqual(fw.sourceRanges, [cluster.privateClusterConfig.masterIpv4CidrBlock], `${stack}: from the control plane only`);
-    assert.deepEqual(fw.allows, [{ protocol: "tcp", ports: ["15017"] }]);
+    assert.deepEqual(fw.allows, [{ protocol: "tcp", ports: ["15017", "4443", "8443", "9443"] }]);
     assert.deepEqual(fw.targetServiceAccounts, [pool.nodeConfig.serviceAccount], `${stack}: to the nodes only`);
     assert.ok(fw.targetServiceAccounts[0].startsWith(`${nodeSa.accountId}@`));
     assert.equal(fw.network, (cluster as any).network);

@@ -91,6 +91,11 @@ export interface Cloud {
   workloadIdentity(name: string, sa: ServiceAccountRef, grants: Grant[], opts?: pulumi.ComponentResourceOptions): WorkloadIdentity;
   /** Creates a private bucket. */
   bucket(name: string, opts?: BucketOptions, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore;
+  /**
+   * A bucket this program does not own (a team's datasets), by name, for grants. Creates nothing.
+   * Existing clusters have no bucket outside the stack's MinIO, so they refuse (validated in config).
+   */
+  externalBucket(name: string): ObjectStore;
   /** The DNS-01 solver for the platform's zone, or undefined where ACME DNS-01 is not available. */
   dns01Solver(): Dns01Solver | undefined;
   /**

@@ -358,6 +358,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
     return this.irsaRole(name, sa, grants, [], opts);
   }
 
+  externalBucket(name: string): ObjectStore {
+    return { kind: "s3", bucket: pulumi.output(name), url: pulumi.output(`s3://${name}`), region: this.settings.region };
+  }
+
   bucket(name: string, opts: BucketOptions = {}, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore {
     return new S3Bucket(name, { stack: this.config.stack, versioning: opts.versioning ?? false, forceDestroy: this.config.forceDestroy, region: this.settings.region }, {
       ...resourceOpts,

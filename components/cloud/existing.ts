@@ -100,6 +100,10 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
     return store;
   }
 
+  externalBucket(name: string): ObjectStore {
+    throw new Error(`bucket "${name}": an existing cluster's object store is the stack's MinIO; grant its buckets, not outside ones (platform:kubeflow.teams[].cloudAccess is for GKE and EKS)`);
+  }
+
   dns01Solver(): Dns01Solver | undefined {
     return undefined;
   }

@@ -37,6 +37,11 @@ export const dnsZoneListPermissions = ["dns.managedZones.list"];
 
 /** istiod's webhook port (sidecar injection, validation), which a private control plane cannot reach by default. */
 const istioWebhookPort = 15017;
+/**
+ * Kubeflow 26.03's webhook target ports: PodDefaults 4443; Katib and the Pipelines cache 8443;
+ * KServe, PVC viewer, Trainer and JobSet 9443 (the API server calls the pod's port, not the Service's).
+ */
+export const kubeflowWebhookPorts = [4443, 8443, 9443];
 const requiredApis = [
   "compute.googleapis.com",
   "container.googleapis.com",
@@ -168,11 +173,11 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
         {
           name: physicalName(stack, "master-webhooks", 63),
           network: network.id,
-          description: `GKE control plane of ${stack} to Istio's webhooks on the nodes`,
+          description: `GKE control plane of ${stack} to the admission webhooks on the nodes (Istio${config.kubeflow.enabled ? ", Kubeflow" : ""})`,
           direction: "INGRESS",
           sourceRanges: [s.network.masterCidr],
           targetServiceAccounts: [nodeSa.email],
-          allows: [{ protocol: "tcp", ports: [String(istioWebhookPort)] }],
+          allows: [{ protocol: "tcp", ports: [istioWebhookPort, ...(config.kubeflow.enabled ? kubeflowWebhookPorts : [])].map(String) }],
         },
         parent,
       );
@@ -329,6 +334,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
     );
     this.customRoles.set(kind, role);
     return role;
+  }
+
+  externalBucket(name: string): ObjectStore {
+    return { kind: "gcs", bucket: pulumi.output(name), url: pulumi.output(`gs://${name}`) };
   }
 
   bucket(name: string, opts: BucketOptions = {}, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore {

@@ -1,5 +1,8 @@
-// The platform's front door: a wildcard certificate for *.<domain> in the gateway's
-// namespace and an HTTPS Gateway on it, with HTTP redirected to HTTPS.
+// The platform's front door: an HTTPS Gateway for <domain> and *.<domain> with HTTP redirected to
+// HTTPS, and its certificate (in the gateway's namespace) for exactly the platform's own hosts.
+// Not a wildcard: another Gateway on the same pods (Kubeflow's) serves hosts of its own with its
+// own certificate, and a browser reuses an HTTP/2 connection for every host the first connection's
+// certificate covers, so a wildcard would send kubeflow.<domain> requests to this gateway's routes.
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { certificate } from "../crds/cert-manager";
@@ -8,6 +11,8 @@ import { gatewayNamespace, ingressGatewaySelector } from "./istio";
 
 export interface PlatformGatewayArgs {
   domain: string;
+  /** The hosts under <domain> the platform serves on this gateway (dex, auth, mlflow, ...). */
+  certificateHosts: string[];
   issuerName: string;
   issuer: pulumi.Resource;
   /** The ingress gateway's namespace: its certificate must be there (credentialName is resolved in it). */
@@ -29,7 +34,7 @@ export class PlatformGateway extends pulumi.ComponentResource {
       { name: tlsSecretName, namespace: gatewayNamespace },
       {
         secretName: tlsSecretName,
-        dnsNames: hosts,
+        dnsNames: [args.domain, ...args.certificateHosts],
         issuerRef: { name: args.issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
         privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
         renewBefore: "720h",

@@ -11,6 +11,7 @@ import * as random from "@pulumi/random";
 import type { Cloud, Database, ObjectStore, WorkloadIdentity } from "../cloud/cloud";
 import { helmChart, namespace } from "../helm";
 import { allowFromGateway, protectedRoute, uiHost, type UiRoutes } from "../identity/ui-routes";
+import { authorizationPolicy } from "../crds/istio";
 import { charts } from "../../infra/versions";
 
 export const mlflowNamespace = "mlflow";
@@ -19,6 +20,8 @@ export const mlflowRelease = "mlflow";
 export const mlflowService = { host: `${mlflowRelease}.${mlflowNamespace}.svc.cluster.local`, port: 80 };
 /** What a notebook or pipeline in the cluster sets as MLFLOW_TRACKING_URI. */
 export const mlflowInClusterUri = `http://${mlflowService.host}`;
+/** The port MLflow listens on in its pod (AuthorizationPolicies match the target port). */
+export const mlflowContainerPort = 5000;
 const dbPort = 5432;
 
 export interface MlflowArgs {
@@ -56,12 +59,14 @@ export class Mlflow extends pulumi.ComponentResource {
   public readonly inClusterTrackingUri = mlflowInClusterUri;
   public readonly artifactStore: pulumi.Output<string>;
   public readonly database: Database;
+  private readonly ns: k8s.core.v1.Namespace;
 
   constructor(name: string, args: MlflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:ml:Mlflow", name, {}, opts);
     const host = uiHost(args.routes, "mlflow");
     this.url = `https://${host}`;
     const ns = namespace(mlflowNamespace, args.istioControlPlane, { parent: this });
+    this.ns = ns;
     const sa = { namespace: mlflowNamespace, name: "mlflow" };
 
     const store = args.cloud.bucket("mlflow-artifacts", { versioning: false }, { parent: this });
@@ -130,5 +135,18 @@ export class Mlflow extends pulumi.ComponentResource {
     );
     allowFromGateway(mlflowNamespace, { parent: this, dependsOn: [ns] });
     this.registerOutputs({ url: this.url, artifactStore: this.artifactStore });
+  }
+
+  /**
+   * In-cluster clients (notebooks and pipeline steps of Kubeflow teams) reach the tracking server at
+   * inClusterTrackingUri with their mesh identity: allow exactly these namespaces.
+   */
+  allowNamespaces(name: string, namespaces: string[]) {
+    if (namespaces.length === 0) return undefined;
+    return authorizationPolicy(
+      { name, namespace: mlflowNamespace },
+      { action: "ALLOW", rules: [{ from: [{ source: { namespaces } }], to: [{ operation: { ports: [String(mlflowContainerPort)] } }] }] },
+      { parent: this, dependsOn: [this.ns] },
+    );
   }
 }

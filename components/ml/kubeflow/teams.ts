@@ -1,0 +1,131 @@
+// Teams as Kubeflow Profiles (kubeflow.org/v1). The profile controller creates each team's
+// namespace (it refuses a pre-existing one), its owner's access, the default-editor/default-viewer
+// service accounts and the ResourceQuota; the program adds what KFAM would add when the owner
+// shares the namespace in the dashboard (a RoleBinding + AuthorizationPolicy pair per member, named
+// and annotated exactly as KFAM names them, so the dashboard lists and removes them), the team's
+// bucket and cloud identity on default-editor, and the team's Pipelines artifact configuration.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { stringify as yamlOf } from "yaml";
+import type { Cloud, Grant, ObjectStore } from "../../cloud/cloud";
+import { profile } from "../../crds/kubeflow";
+import { authorizationPolicy } from "../../crds/istio";
+import { ingressGatewayPrincipal } from "../../edge/istio";
+import type { TeamQuota, TeamRole, TeamSettings } from "../../../infra/config/kubeflow";
+import { argoArtifactRepository, launcherConfig } from "./pipelines-store";
+
+/** The service account notebooks, pipeline runs and models of a team run as (created by the profile controller). */
+export const teamServiceAccount = "default-editor";
+/** KFAM admits the KFP UI's principal too (it proxies a user's requests to the team namespace). */
+export const kfpUiPrincipal = "cluster.local/ns/kubeflow/sa/ml-pipeline-ui";
+/** The profile controller adds this finalizer after the namespace, policies, accounts and quota exist. */
+export const profileReady = { "pulumi.com/waitFor": "jsonpath={.metadata.finalizers[0]}=profile-finalizer" };
+
+/** KFAM's name for a contributor binding (kubeflow/kubeflow v1.10 access-management getBindingName). */
+export function kfamBindingName(email: string, role: TeamRole): string {
+  const raw = ["User", email.replace(/[^a-zA-Z0-9]+/g, "-"), "ClusterRole", role].join("-").toLowerCase();
+  return raw.replace(/[^a-z0-9-]+/g, "-");
+}
+
+/** A team quota as ResourceQuota `hard` keys. */
+export function quotaHard(q: TeamQuota): Record<string, string | number> {
+  const hard: Record<string, string | number> = {};
+  if (q.cpu !== undefined) hard["requests.cpu"] = q.cpu;
+  if (q.memory !== undefined) hard["requests.memory"] = q.memory;
+  if (q.gpu !== undefined) hard["requests.nvidia.com/gpu"] = q.gpu;
+  if (q.storage !== undefined) hard["requests.storage"] = q.storage;
+  if (q.pods !== undefined) hard["pods"] = q.pods;
+  return hard;
+}
+
+export interface KubeflowTeamsArgs {
+  cloud: Cloud;
+  teams: TeamSettings[];
+  /** The profiles Directory: Profiles need the controller (and must be deleted before it, for its finalizer). */
+  profilesController: pulumi.Resource;
+  /** Each team's bucket (teamBucket), made beforehand because Pipelines' UI also reads them. */
+  buckets: Map<string, ObjectStore>;
+}
+
+/** A team's own bucket. */
+export const teamBucket = (cloud: Cloud, team: string, parent: pulumi.Resource) => cloud.bucket(`team-${team}`, {}, { parent });
+
+export interface TeamResources {
+  namespace: string;
+  bucket: ObjectStore;
+  profile: k8s.apiextensions.CustomResource;
+}
+
+export class KubeflowTeams extends pulumi.ComponentResource {
+  public readonly teams: TeamResources[] = [];
+
+  constructor(name: string, args: KubeflowTeamsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:ml:KubeflowTeams", name, {}, opts);
+    for (const team of args.teams) this.teams.push(this.team(args.cloud, team, args.profilesController, args.buckets.get(team.name)!));
+    this.registerOutputs({ namespaces: this.teams.map((t) => t.namespace) });
+  }
+
+  private team(cloud: Cloud, team: TeamSettings, controller: pulumi.Resource, bucket: ObjectStore): TeamResources {
+    const ns = team.name;
+    const parent = { parent: this };
+    const p = profile(
+      { name: ns, annotations: profileReady },
+      { owner: { kind: "User", name: team.owner }, ...(team.quota ? { resourceQuotaSpec: { hard: quotaHard(team.quota) } } : {}) },
+      { ...parent, dependsOn: [controller] },
+    );
+    const inNamespace = { ...parent, dependsOn: [p] };
+
+    for (const m of team.members) {
+      const bindingName = kfamBindingName(m.email, m.role);
+      const metadata = { name: bindingName, namespace: ns, annotations: { user: m.email, role: m.role } };
+      new k8s.rbac.v1.RoleBinding(
+        `${ns}-${bindingName}`,
+        {
+          metadata,
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `kubeflow-${m.role}` },
+          subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: m.email }],
+        },
+        inNamespace,
+      );
+      authorizationPolicy(
+        metadata,
+        { rules: [{ from: [{ source: { principals: [ingressGatewayPrincipal, kfpUiPrincipal] } }], when: [{ key: "request.headers[kubeflow-userid]", values: [m.email] }] }] },
+        inNamespace,
+      );
+    }
+
+    // Isolation by bucket: only this team's identity can write its runs and models.
+    const grants: Grant[] = [
+      { kind: "objectStore", store: bucket, access: "readWrite" },
+      ...team.buckets.map((b): Grant => ({ kind: "objectStore", store: cloud.externalBucket(b.name), access: b.access })),
+    ];
+    const identity = cloud.workloadIdentity(`team-${ns}`, { namespace: ns, name: teamServiceAccount }, grants, inNamespace);
+    if (cloud.kind !== "existing") {
+      // The controller never updates an existing default-editor, so this annotation stays ours.
+      new k8s.core.v1.ServiceAccountPatch(
+        `${ns}-${teamServiceAccount}`,
+        { metadata: { name: teamServiceAccount, namespace: ns, annotations: identity.annotations } },
+        { ...parent, dependsOn: [p, ...identity.ready] },
+      );
+    }
+
+    // Pipelines: where this namespace's runs keep artifacts (the upstream sync controller is not installed).
+    const settings = pulumi.all([bucket.bucket, bucket.endpoint]).apply(([b, endpoint]) => ({
+      launcher: launcherConfig(bucket, b, identity.credentialsSecret, endpoint),
+      repository: argoArtifactRepository(bucket, b, identity.credentialsSecret, endpoint),
+    }));
+    // They name the credentials Secret; runs read it when they start, so the ConfigMaps need not wait for it.
+    const after = inNamespace;
+    new k8s.core.v1.ConfigMap(`${ns}-kfp-launcher`, { metadata: { name: "kfp-launcher", namespace: ns }, data: settings.launcher }, after);
+    new k8s.core.v1.ConfigMap(
+      `${ns}-artifact-repositories`,
+      {
+        metadata: { name: "artifact-repositories", namespace: ns, annotations: { "workflows.argoproj.io/default-artifact-repository": "default-namespaced" } },
+        data: { "default-namespaced": settings.repository.apply((r) => yamlOf(r)) },
+      },
+      after,
+    );
+    return { namespace: ns, bucket, profile: p };
+  }
+}
+
