@@ -61,14 +61,14 @@ export function salvage(schema: z.ZodType, value: unknown, path: PropertyKey[], 
   }
   if (s instanceof z.ZodArray && Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
-    let holes = false;
+    const before = invalid.length;
     value.forEach((v, i) => {
       const r = salvage(s.element as z.ZodType, v, [...path, i], invalid);
       if (r.ok) out[i] = r.data;
-      else holes = true;
     });
-    // Every item is valid, so the list itself is wrong (too short, too long): unusable.
-    return holes ? { ok: true, data: out } : fail();
+    // Some item was dropped (a hole) or kept without its invalid parts: the items are to blame.
+    // Otherwise every item is valid, so the list itself is wrong (too short, too long): unusable.
+    return invalid.length > before ? { ok: true, data: out } : fail();
   }
   if (s instanceof z.ZodRecord && isPlainObject(value)) {
     const out: Record<string, unknown> = {};
@@ -103,4 +103,21 @@ export function knownKeysAt(schema: z.ZodType, input: unknown, path: readonly Pr
     resolveUnion();
   }
   return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+/** The invalid key paths (from salvage, as platform:<section>.<path>): a rule whose input is invalid does not run. */
+export type Invalid = readonly string[];
+
+/** Whether `key`, something inside it, or something it is inside was invalid. */
+export function isInvalid(invalid: Invalid, key: string): boolean {
+  return invalid.some((i) => i === key || i.startsWith(`${key}.`) || i.startsWith(`${key}[`) || key.startsWith(`${i}.`) || key.startsWith(`${i}[`));
+}
+
+/** The items of a list that parsed, with their index in the stack file (a partially parsed list has holes). */
+export function present<T>(list: readonly (T | undefined)[]): [T, number][] {
+  const out: [T, number][] = [];
+  list.forEach((item, i) => {
+    if (item !== undefined) out.push([item, i]);
+  });
+  return out;
 }

@@ -7,6 +7,8 @@ import { cidrProblem, cidrsOverlap, prefixOf } from "./cidr";
 import type { CloudInput, ConnectorInput, NodePoolInput, Tier, dns as dnsSchema, edge as edgeSchema, identity as identitySchema, tls as tlsSchema } from "./schema";
 import { poolRoleLabel } from "./schema";
 import { resolveMl, type MlInput, type MlSettings } from "./ml";
+import { resolveKubeflow, type KubeflowInput, type KubeflowSettings } from "./kubeflow";
+import { isInvalid, present, type Invalid } from "./partial";
 
 export interface Taint {
   key: string;
@@ -92,6 +94,8 @@ export interface PlatformConfig {
   identity: IdentitySettings;
   /** MLflow, its database, and the object store of existing clusters (platform:ml). */
   ml: MlSettings;
+  /** Kubeflow, KServe and the teams (platform:kubeflow). */
+  kubeflow: KubeflowSettings;
   /** prod: stateful resources are protected and clusters have deletion protection. */
   protect: boolean;
   /** ephemeral: everything, buckets included, can be destroyed without manual steps. */
@@ -137,21 +141,6 @@ export const gkeAcceleratorMachines: Record<string, { pattern: RegExp; family: s
 /** GKE machine types look like e2-standard-4 (family-series-size); EC2 instance types like m6i.large. */
 const gceMachineType = /^[a-z][a-z0-9]*-[a-z0-9-]*[a-z0-9]$/;
 const ec2InstanceType = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-
-/** The invalid key paths (from partial.ts): a rule whose input is invalid does not run. */
-type Invalid = readonly string[];
-function isInvalid(invalid: Invalid, key: string): boolean {
-  return invalid.some((i) => i === key || i.startsWith(`${key}.`) || i.startsWith(`${key}[`) || key.startsWith(`${i}.`) || key.startsWith(`${i}[`));
-}
-
-/** The items of a list that parsed, with their index in the stack file (a partially parsed list has holes). */
-function present<T>(list: readonly (T | undefined)[]): [T, number][] {
-  const out: [T, number][] = [];
-  list.forEach((item, i) => {
-    if (item !== undefined) out.push([item, i]);
-  });
-  return out;
-}
 
 export const gpuTaint: Taint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
 
@@ -467,6 +456,7 @@ export interface ParsedSections {
   edge?: z.infer<typeof edgeSchema>;
   identity?: z.infer<typeof identitySchema>;
   ml?: MlInput;
+  kubeflow?: KubeflowInput;
 }
 
 function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySchema>, problems: Problem[], invalid: Invalid): IdentitySettings {
@@ -551,6 +541,9 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
   }
 
   const mlSettings = resolveMl(tier, s.cloud?.kind, s.ml ?? {}, problems);
+  // Team emails are checked against the sign-in domains only when those are known (identity parsed, emailDomains valid).
+  const emailDomains = identity && !isInvalid(invalid, "platform:identity.emailDomains") ? identity.emailDomains : undefined;
+  const kubeflowSettings = resolveKubeflow(tier, s.cloud?.kind, s.kubeflow ?? {}, emailDomains, problems, invalid);
 
   if (!tier || !cloudSettings || !s.dns || !identity || problems.length > 0 || invalid.length > 0) return undefined;
   return {
@@ -565,6 +558,7 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
     },
     identity,
     ml: mlSettings,
+    kubeflow: kubeflowSettings,
     protect: tier === "prod",
     forceDestroy: tier === "ephemeral" || tier === "local",
   };
