@@ -77,7 +77,7 @@ test("unknown keys are rejected with their full path, at every level", () => {
     "mlops-platform:tier: this program reads the \"platform\" namespace; rename the key to platform:tier",
     "platform:cloud.nodePools[0].spto: unknown key; did you mean spot?",
     "platform:cloud.regoin: unknown key; did you mean region?",
-    "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls, platform:edge, platform:identity, platform:ml",
+    "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls, platform:edge, platform:identity, platform:ml, platform:kubeflow",
   ]);
 });
 
@@ -696,6 +696,14 @@ test("YAML merge keys (<<: *anchor) work as in Pulumi's YAML", () => {
       ["cpu", "cpu", "e2-standard-4", 1, 3],
     ],
   );
+});
+
+test("a list item kept without its invalid part keeps the list: rules still run on the item", () => {
+  // The bad taint is dropped; the pool (and so the list) is kept, so min > max is found in the same run.
+  assert.deepEqual(problems(gke({}, { nodePools: [{ ...systemPool, min: 5, max: 1, taints: [{ key: "a", effect: "Never" }] }] })).sort(), [
+    'platform:cloud.nodePools[0].min: min (5) is greater than max (1)',
+    'platform:cloud.nodePools[0].taints[0].effect: Invalid option: expected one of "NoSchedule"|"PreferNoSchedule"|"NoExecute" (found "Never")',
+  ]);
 });
 
 test("a misspelt key with a suggestion does not also trigger the rule for the key it stands for", () => {
