@@ -14,6 +14,8 @@ import { OAuth2Proxy } from "../components/identity/oauth2-proxy";
 import { oauth2ProxyClientId, oauth2ProxyService } from "../components/identity/sso";
 import { ssoCallbacks, type UiRoutes } from "../components/identity/ui-routes";
 import { Mlflow } from "../components/ml/mlflow";
+import { Observability } from "../components/observability";
+import { alloyOtlp, tracingProviderName } from "../components/observability/names";
 import { loadConfig } from "./config/load";
 
 const extAuthzProvider = "oauth2-proxy";
@@ -58,13 +60,19 @@ export async function platform(): Promise<Record<string, unknown>> {
   }
   const istio = new Istio(
     "istio",
-    { extAuthz: { name: extAuthzProvider, ...oauth2ProxyService }, gatewayService: config.edge.gatewayService, replicas },
+    {
+      extAuthz: { name: extAuthzProvider, ...oauth2ProxyService },
+      // Mesh tracing: spans go to Alloy's OTLP receiver (components/observability).
+      tracing: config.observability.enabled ? { name: tracingProviderName, service: alloyOtlp.host, port: alloyOtlp.grpcPort } : undefined,
+      gatewayService: config.edge.gatewayService,
+      replicas,
+    },
     k8s,
   );
   // Routes wait for istiod and for external-dns, so `pulumi destroy` removes them (and external-dns
   // their DNS records, within its cleanup window) before external-dns itself goes.
   // UIs behind SSO, each at https://<ui>.<domain>: Dex accepts the SSO callback of exactly these.
-  const protectedUis = ["auth", ...(config.ml.mlflow.enabled ? ["mlflow"] : [])];
+  const protectedUis = ["auth", ...(config.ml.mlflow.enabled ? ["mlflow"] : []), ...(config.observability.enabled ? ["grafana"] : [])];
   const routes: UiRoutes = { domain, protectedUis, dependsOn: [istio.controlPlane, ...(externalDns ? [externalDns.routeDependency] : [])] };
   new PlatformGateway(
     "gateway",
@@ -115,6 +123,14 @@ export async function platform(): Promise<Record<string, unknown>> {
     ? new Mlflow("mlflow", { cloud, routes, istioControlPlane: istio.controlPlane, replicas: config.ml.mlflow.replicas }, k8s)
     : undefined;
 
+  const observability = config.observability.enabled
+    ? new Observability(
+        "observability",
+        { cloud, tier: config.tier, cluster: config.stack, settings: config.observability, routes, istioControlPlane: istio.controlPlane },
+        k8s,
+      )
+    : undefined;
+
   return {
     tier: config.tier,
     cloud: cloud.kind,
@@ -124,7 +140,7 @@ export async function platform(): Promise<Record<string, unknown>> {
     ingressAddress: ingressAddress(istio),
     issuer: certManager.issuerName,
     ssoUrl: dex.issuer,
-    uiUrls: { sso: dex.issuer, signIn: proxy.signInUrl, ...(mlflow ? { mlflow: mlflow.url } : {}) },
+    uiUrls: { sso: dex.issuer, signIn: proxy.signInUrl, ...(mlflow ? { mlflow: mlflow.url } : {}), ...(observability ? { grafana: observability.grafanaUrl } : {}) },
     ...(mlflow ? { mlflow: { trackingUri: mlflow.url, inClusterTrackingUri: mlflow.inClusterTrackingUri, artifactStore: mlflow.artifactStore } } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { cidrProblem, cidrsOverlap, prefixOf } from "./cidr";
 import type { CloudInput, ConnectorInput, NodePoolInput, Tier, dns as dnsSchema, edge as edgeSchema, identity as identitySchema, tls as tlsSchema } from "./schema";
 import { poolRoleLabel } from "./schema";
 import { resolveMl, type MlInput, type MlSettings } from "./ml";
+import { resolveObservability, type ObservabilityInput, type ObservabilitySettings } from "./observability";
 
 export interface Taint {
   key: string;
@@ -92,6 +93,8 @@ export interface PlatformConfig {
   identity: IdentitySettings;
   /** MLflow, its database, and the object store of existing clusters (platform:ml). */
   ml: MlSettings;
+  /** Loki, Tempo, Mimir, Grafana and Alloy (platform:observability). */
+  observability: ObservabilitySettings;
   /** prod: stateful resources are protected and clusters have deletion protection. */
   protect: boolean;
   /** ephemeral: everything, buckets included, can be destroyed without manual steps. */
@@ -467,6 +470,7 @@ export interface ParsedSections {
   edge?: z.infer<typeof edgeSchema>;
   identity?: z.infer<typeof identitySchema>;
   ml?: MlInput;
+  observability?: ObservabilityInput;
 }
 
 function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySchema>, problems: Problem[], invalid: Invalid): IdentitySettings {
@@ -551,6 +555,7 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
   }
 
   const mlSettings = resolveMl(tier, s.cloud?.kind, s.ml ?? {}, problems);
+  const observabilitySettings = resolveObservability(tier, s.observability ?? {}, problems, s.cloud?.kind === "existing" && !mlSettings.minio);
 
   if (!tier || !cloudSettings || !s.dns || !identity || problems.length > 0 || invalid.length > 0) return undefined;
   return {
@@ -565,6 +570,7 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
     },
     identity,
     ml: mlSettings,
+    observability: observabilitySettings,
     protect: tier === "prod",
     forceDestroy: tier === "ephemeral" || tier === "local",
   };

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ml } from "./ml";
+import { observability } from "./observability";
 import { cidrProblem, prefixOf } from "./cidr";
 import { quoted } from "./errors";
 
@@ -293,6 +294,7 @@ export const sections = {
   edge: edge.optional(),
   identity,
   ml: ml.optional(),
+  observability: observability.optional(),
 } as const;
 export type SectionName = keyof typeof sections;
 export const requiredSections: readonly SectionName[] = ["tier", "cloud", "dns", "identity"];
