@@ -23,6 +23,7 @@ async function loadModels(): Promise<Record<string, Model>> {
   const certManager = await import("@kubernetes-models/cert-manager/cert-manager.io/v1");
   const networking = await import("@kubernetes-models/istio/networking.istio.io/v1");
   const security = await import("@kubernetes-models/istio/security.istio.io/v1");
+  const telemetry = await import("@kubernetes-models/istio/telemetry.istio.io/v1");
   return <Record<string, Model>>(<unknown>{
     ClusterIssuer: certManager.ClusterIssuer,
     Certificate: certManager.Certificate,
@@ -31,6 +32,7 @@ async function loadModels(): Promise<Record<string, Model>> {
     AuthorizationPolicy: security.AuthorizationPolicy,
     PeerAuthentication: security.PeerAuthentication,
     RequestAuthentication: security.RequestAuthentication,
+    Telemetry: telemetry.Telemetry,
   });
 }
 
