@@ -84,6 +84,9 @@ test("cert-manager and external-dns service accounts are bound to exactly themse
     "serviceAccount:acme-ml-dev.svc.id.goog[cert-manager/cert-manager]",
     "serviceAccount:acme-ml-dev.svc.id.goog[external-dns/external-dns]",
     "serviceAccount:acme-ml-dev.svc.id.goog[mlflow/mlflow]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[monitoring/loki]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[monitoring/mimir]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[monitoring/tempo]",
   ]);
   const eks = await plan("eks-dev");
   for (const sa of ["cert-manager", "external-dns"]) {
