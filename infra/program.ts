@@ -16,6 +16,8 @@ import { ssoCallbacks, type UiRoutes } from "../components/identity/ui-routes";
 import { Kubeflow } from "../components/ml/kubeflow/kubeflow";
 import { kubeflowUi } from "../components/ml/kubeflow/edge";
 import { Mlflow } from "../components/ml/mlflow";
+import { Observability } from "../components/observability";
+import { alloyOtlp, tracingProviderName } from "../components/observability/names";
 import { loadConfig } from "./config/load";
 
 const extAuthzProvider = "oauth2-proxy";
@@ -60,14 +62,25 @@ export async function platform(): Promise<Record<string, unknown>> {
   }
   const istio = new Istio(
     "istio",
-    { extAuthz: { name: extAuthzProvider, ...oauth2ProxyService }, gatewayService: config.edge.gatewayService, replicas },
+    {
+      extAuthz: { name: extAuthzProvider, ...oauth2ProxyService },
+      // Mesh tracing: spans go to Alloy's OTLP receiver (components/observability).
+      tracing: config.observability.enabled ? { name: tracingProviderName, service: alloyOtlp.host, port: alloyOtlp.grpcPort } : undefined,
+      gatewayService: config.edge.gatewayService,
+      replicas,
+    },
     k8s,
   );
   // Routes wait for istiod and for external-dns, so `pulumi destroy` removes them (and external-dns
   // their DNS records, within its cleanup window) before external-dns itself goes.
   // UIs behind SSO, each at https://<ui>.<domain>: Dex accepts the SSO callback of exactly these.
   const kubeflowEnabled = config.kubeflow.enabled;
-  const protectedUis = ["auth", ...(config.ml.mlflow.enabled ? ["mlflow"] : []), ...(kubeflowEnabled ? [kubeflowUi] : [])];
+  const protectedUis = [
+    "auth",
+    ...(config.ml.mlflow.enabled ? ["mlflow"] : []),
+    ...(config.observability.enabled ? ["grafana"] : []),
+    ...(kubeflowEnabled ? [kubeflowUi] : []),
+  ];
   const routes: UiRoutes = { domain, protectedUis, dependsOn: [istio.controlPlane, ...(externalDns ? [externalDns.routeDependency] : [])] };
   new PlatformGateway(
     "gateway",
@@ -144,6 +157,13 @@ export async function platform(): Promise<Record<string, unknown>> {
     : undefined;
   // Notebooks and pipeline steps of the teams log to MLflow in the cluster.
   if (kubeflow && mlflow) mlflow.allowNamespaces("allow-kubeflow-teams", kubeflow.teamNamespaces);
+  const observability = config.observability.enabled
+    ? new Observability(
+        "observability",
+        { cloud, tier: config.tier, cluster: config.stack, settings: config.observability, routes, istioControlPlane: istio.controlPlane },
+        k8s,
+      )
+    : undefined;
 
   return {
     tier: config.tier,
@@ -154,7 +174,13 @@ export async function platform(): Promise<Record<string, unknown>> {
     ingressAddress: ingressAddress(istio),
     issuer: certManager.issuerName,
     ssoUrl: dex.issuer,
-    uiUrls: { sso: dex.issuer, signIn: proxy.signInUrl, ...(mlflow ? { mlflow: mlflow.url } : {}), ...(kubeflow ? { kubeflow: kubeflow.url } : {}) },
+    uiUrls: {
+      sso: dex.issuer,
+      signIn: proxy.signInUrl,
+      ...(mlflow ? { mlflow: mlflow.url } : {}),
+      ...(observability ? { grafana: observability.grafanaUrl } : {}),
+      ...(kubeflow ? { kubeflow: kubeflow.url } : {}),
+    },
     ...(kubeflow ? { kubeflow: { dashboardUrl: kubeflow.url, teamNamespaces: kubeflow.teamNamespaces } } : {}),
     ...(mlflow ? { mlflow: { trackingUri: mlflow.url, inClusterTrackingUri: mlflow.inClusterTrackingUri, artifactStore: mlflow.artifactStore } } : {}),
   };

@@ -9,6 +9,8 @@ export interface ChartPin {
 
 const jetstack = "https://charts.jetstack.io";
 const istio = "https://istio-release.storage.googleapis.com/charts";
+const grafanaCommunity = "https://grafana-community.github.io/helm-charts";
+const grafanaRepo = "https://grafana.github.io/helm-charts";
 
 export const charts = {
   certManager: { chart: "cert-manager", version: "v1.21.1", repo: jetstack },
@@ -27,6 +29,14 @@ export const charts = {
   minio: { chart: "minio", version: "5.4.0", repo: "https://charts.min.io/" },
   // PostgreSQL on existing clusters (operator 1.30.0; Database CRs need >= 1.25).
   cloudnativePg: { chart: "cloudnative-pg", version: "0.29.0", repo: "https://cloudnative-pg.github.io/charts" },
+  // Observability (issue 9). Loki, Tempo and Grafana moved to the community repo; Mimir and Alloy stay at Grafana's.
+  loki: { chart: "loki", version: "18.11.0", repo: grafanaCommunity }, // Loki 3.7.6
+  tempo: { chart: "tempo", version: "2.2.4", repo: grafanaCommunity }, // single binary
+  grafana: { chart: "grafana", version: "12.11.1", repo: grafanaCommunity },
+  // Mimir 3.0.1. 6.2.0 exists but its values could not be checked here; 6.0.4's were.
+  mimir: { chart: "mimir-distributed", version: "6.0.4", repo: grafanaRepo },
+  alloy: { chart: "alloy", version: "1.11.1", repo: grafanaRepo },
+  kubeStateMetrics: { chart: "kube-state-metrics", version: "8.4.0", repo: "https://prometheus-community.github.io/helm-charts" },
 } as const satisfies Record<string, ChartPin>;
 
 /** psql of the Jobs that create each consumer's role and database on RDS (the server's major version). */

@@ -77,7 +77,7 @@ test("unknown keys are rejected with their full path, at every level", () => {
     "mlops-platform:tier: this program reads the \"platform\" namespace; rename the key to platform:tier",
     "platform:cloud.nodePools[0].spto: unknown key; did you mean spot?",
     "platform:cloud.regoin: unknown key; did you mean region?",
-    "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls, platform:edge, platform:identity, platform:ml, platform:kubeflow",
+    "platform:domian: unknown key; known keys are platform:tier, platform:cloud, platform:dns, platform:tls, platform:edge, platform:identity, platform:ml, platform:kubeflow, platform:observability",
   ]);
 });
 
@@ -741,8 +741,10 @@ test("platform:ml: MLflow on an existing cluster without an object store is reje
   };
   assert.deepEqual(problems({ ...local, "platform:ml": JSON.stringify({ objectStore: { minio: { enabled: false } } }) }), [
     "platform:ml.mlflow.enabled: MLflow stores its artifacts in the object store, and this existing cluster has none (ml.objectStore.minio.enabled is false); enable MinIO or set mlflow.enabled: false",
+    "platform:observability.enabled: Loki, Tempo and Mimir keep their data in the object store, and this existing cluster has none (ml.objectStore.minio.enabled is false); enable MinIO or set observability.enabled: false",
   ]);
-  assert.doesNotThrow(() => validateConfig("t", { ...local, "platform:ml": JSON.stringify({ mlflow: { enabled: false }, objectStore: { minio: { enabled: false } } }) }, secretKeys));
+  const noStore = { ...local, "platform:ml": JSON.stringify({ mlflow: { enabled: false }, objectStore: { minio: { enabled: false } } }), "platform:observability": JSON.stringify({ enabled: false }) };
+  assert.doesNotThrow(() => validateConfig("t", noStore, secretKeys));
   const c = validateConfig("t", local, secretKeys);
   assert.deepEqual(c.ml.minio, { mode: "standalone", replicas: 1, storageGb: 10 });
   assert.deepEqual(c.ml.database, { tier: "small", storageGb: 20, backupRetentionDays: 1, highAvailability: false });

@@ -201,7 +201,14 @@ test("minio: distributed mode sets the chart's mode and replicas; prod protects 
 });
 
 test("minio: disabled MinIO, bad names and grants fail with clear errors", async () => {
-  const disabled = await planVariant("local", setMl({ mlflow: { enabled: false }, objectStore: { minio: { enabled: false } } }), (cloud) => void cloud.bucket("artifacts"));
+  const disabled = await planVariant(
+    "local",
+    (c) => {
+      setMl({ mlflow: { enabled: false }, objectStore: { minio: { enabled: false } } })(c);
+      c["platform:observability"] = JSON.stringify({ enabled: false });
+    },
+    (cloud) => void cloud.bucket("artifacts"),
+  );
   assert.match(String(disabled.error), /bucket "artifacts": .*MinIO, which is disabled \(platform:ml\.objectStore\.minio\.enabled is false\)/);
   assert.equal(ofType(disabled.plan, chartType).filter((c) => (c.inputs as any).chart === "minio").length, 0);
 

@@ -23,6 +23,7 @@ async function loadModels(): Promise<Record<string, Model>> {
   const certManager = await import("@kubernetes-models/cert-manager/cert-manager.io/v1");
   const networking = await import("@kubernetes-models/istio/networking.istio.io/v1");
   const security = await import("@kubernetes-models/istio/security.istio.io/v1");
+  const telemetry = await import("@kubernetes-models/istio/telemetry.istio.io/v1");
   return <Record<string, Model>>(<unknown>{
     ClusterIssuer: certManager.ClusterIssuer,
     Certificate: certManager.Certificate,
@@ -31,6 +32,7 @@ async function loadModels(): Promise<Record<string, Model>> {
     AuthorizationPolicy: security.AuthorizationPolicy,
     PeerAuthentication: security.PeerAuthentication,
     RequestAuthentication: security.RequestAuthentication,
+    Telemetry: telemetry.Telemetry,
   });
 }
 
@@ -85,6 +87,9 @@ test("cert-manager and external-dns service accounts are bound to exactly themse
     "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline-ui]",
     "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline]",
     "serviceAccount:acme-ml-dev.svc.id.goog[mlflow/mlflow]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[monitoring/loki]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[monitoring/mimir]",
+    "serviceAccount:acme-ml-dev.svc.id.goog[monitoring/tempo]",
     "serviceAccount:acme-ml-dev.svc.id.goog[research/default-editor]",
   ]);
   const eks = await plan("eks-dev");

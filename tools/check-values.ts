@@ -38,6 +38,21 @@ const istioGlobal = ["profile", "platform"];
 // so a non-empty default there is an example, not the list of allowed keys.
 const passThroughKeys = new Set(["resources", "affinity", "securityContext", "podSecurityContext", "containerSecurityContext", "meshConfig"]);
 
+// Per chart: value paths the chart's templates render verbatim into the program's own config file
+// (grafana.ini sections, Tempo's storage and receivers blocks), so their keys are the program's
+// (Grafana's, Tempo's), not the chart's; the chart's defaults there are examples.
+export const verbatimPaths: Record<string, readonly string[]> = {
+  grafana: ['"grafana.ini"'],
+  tempo: ["tempo.storage", "tempo.receivers", "tempo.overrides", "tempo.metricsGenerator.storage.remote_write"],
+};
+
+// Per chart: subcharts (by the alias the parent's values use) whose keys are checked against the
+// subchart's own defaults folder, `<defaultsDir>/<chart>/<version>/`. The parent's values.yaml
+// lists only the few keys it overrides.
+export const subcharts: Record<string, Record<string, { chart: string; version: string }>> = {
+  "mimir-distributed": { rollout_operator: { chart: "rollout-operator", version: "0.37.1" } },
+};
+
 // Strings the plan puts where a value is not known offline; nothing to compare.
 const placeholders = new Set(["[secret]", "[unknown]"]);
 
@@ -212,6 +227,7 @@ interface Walk {
   root: Schema;
   commented: Map<string, Set<string>>;
   problems: { path: string; message: string }[];
+  verbatim: readonly string[];
 }
 
 /** Compares the keys we set under one map with the chart's default map and schema at the same path. */
@@ -230,7 +246,7 @@ function walk(ours: Json, defaults: Json | undefined, schemas: Schema[], path: s
         w.problems.push({ path: at, message: `type mismatch: the chart's default is the ${typeof defaultValue} ${JSON.stringify(defaultValue)}, not a map` });
         continue;
       }
-      if (isFreeForm(key, defaultValue, childSchemaNodes)) continue;
+      if (w.verbatim.includes(at) || isFreeForm(key, defaultValue, childSchemaNodes)) continue;
       walk(value, isObject(defaultValue) ? defaultValue : undefined, childSchemaNodes, at, w);
     } else if (isScalar(value) && !placeholders.has(value as string)) {
       checkEnum(value, childSchemaNodes, at, w);
@@ -255,8 +271,20 @@ export function checkChartValues(values: unknown, defaultsDir: string, chart: st
   }
   if (!isObject(values)) return []; // nothing set, or redacted as a whole
   const { values: chartValues, schema, commented } = loadDefaults(join(defaultsDir, folder, version));
-  const w: Walk = { root: schema ?? {}, commented, problems: [] };
+  const w: Walk = { root: schema ?? {}, commented, problems: [], verbatim: verbatimPaths[chart.split("/").pop() ?? chart] ?? [] };
   let ours = values;
+  // Subcharts' keys are checked against the subchart's own defaults, with their path under the alias.
+  const subs = subcharts[chart.split("/").pop() ?? chart] ?? {};
+  const subProblems: ValueProblem[] = [];
+  for (const [alias, sub] of Object.entries(subs)) {
+    const v = ours[alias];
+    if (!isObject(v)) continue;
+    const { enabled: _enabled, ...rest } = v; // the parent's condition key, not the subchart's
+    for (const p of checkChartValues(rest, defaultsDir, sub.chart, sub.version)) {
+      subProblems.push({ chart, version, path: p.path ? `${alias}.${p.path}` : alias, message: p.path ? p.message : `${p.message} (subchart ${alias} of ${chart})` });
+    }
+    ours = Object.fromEntries(Object.entries(ours).filter(([k]) => k !== alias));
+  }
   let defaults = chartValues;
   if (isObject(chartValues[istioWrapper])) {
     defaults = istioDefaults(chartValues[istioWrapper]);
@@ -266,7 +294,7 @@ export function checkChartValues(values: unknown, defaultsDir: string, chart: st
     }
   }
   walk(ours, defaults, schema ? expand(schema, schema) : [], "", w);
-  return w.problems.map((p) => ({ chart, version, ...p }));
+  return [...w.problems.map((p) => ({ chart, version, ...p })), ...subProblems];
 }
 
 /** The Helm chart resources in a plan. */

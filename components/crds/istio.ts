@@ -1,11 +1,12 @@
 // Istio custom resources we create: Gateway, VirtualService, PeerAuthentication,
-// AuthorizationPolicy, RequestAuthentication (all at the v1 API).
+// AuthorizationPolicy, RequestAuthentication, Telemetry (all at the v1 API).
 import type * as pulumi from "@pulumi/pulumi";
 import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
 import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
 import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication";
 import type { IRequestAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication";
+import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry";
 import { customResource, type Metadata } from "./custom-resource";
 
 type Namespaced = Metadata & { namespace: string };
@@ -27,3 +28,6 @@ export const authorizationPolicy = (m: Namespaced, spec: Spec<IAuthorizationPoli
 
 export const requestAuthentication = (m: Namespaced, spec: Spec<IRequestAuthentication>, opts: pulumi.CustomResourceOptions) =>
   customResource("security.istio.io/v1", "RequestAuthentication", m, spec, opts);
+
+export const telemetry = (m: Namespaced, spec: Spec<ITelemetry>, opts: pulumi.CustomResourceOptions) =>
+  customResource("telemetry.istio.io/v1", "Telemetry", m, spec, opts);

@@ -29,8 +29,17 @@ export interface ExtAuthzProvider {
   port: number;
 }
 
+/** An OpenTelemetry collector that sidecars send spans to (a Telemetry resource selects it by name). */
+export interface TracingProvider {
+  name: string;
+  /** In-cluster service FQDN of the collector's OTLP gRPC receiver. */
+  service: string;
+  port: number;
+}
+
 export interface IstioArgs {
   extAuthz: ExtAuthzProvider;
+  tracing?: TracingProvider;
   gatewayService: { type: string; annotations: Record<string, string> };
   /** istiod and gateway replicas (2+ for HA). */
   replicas: number;
@@ -84,6 +93,7 @@ export class Istio extends pulumi.ComponentResource {
                 headersToDownstreamOnAllow: ["set-cookie"],
               },
             },
+            ...(args.tracing ? [{ name: args.tracing.name, opentelemetry: { service: args.tracing.service, port: args.tracing.port } }] : []),
           ],
         },
         // Default is 20m: if istiod starts before Dex it would cache an empty JWKS that long.

@@ -9,6 +9,7 @@ import { poolRoleLabel } from "./schema";
 import { resolveMl, type MlInput, type MlSettings } from "./ml";
 import { resolveKubeflow, type KubeflowInput, type KubeflowSettings } from "./kubeflow";
 import { isInvalid, present, type Invalid } from "./partial";
+import { resolveObservability, type ObservabilityInput, type ObservabilitySettings } from "./observability";
 
 export interface Taint {
   key: string;
@@ -96,6 +97,8 @@ export interface PlatformConfig {
   ml: MlSettings;
   /** Kubeflow, KServe and the teams (platform:kubeflow). */
   kubeflow: KubeflowSettings;
+  /** Loki, Tempo, Mimir, Grafana and Alloy (platform:observability). */
+  observability: ObservabilitySettings;
   /** prod: stateful resources are protected and clusters have deletion protection. */
   protect: boolean;
   /** ephemeral: everything, buckets included, can be destroyed without manual steps. */
@@ -457,6 +460,7 @@ export interface ParsedSections {
   identity?: z.infer<typeof identitySchema>;
   ml?: MlInput;
   kubeflow?: KubeflowInput;
+  observability?: ObservabilityInput;
 }
 
 function resolveIdentity(tier: Tier | undefined, id: z.infer<typeof identitySchema>, problems: Problem[], invalid: Invalid): IdentitySettings {
@@ -544,6 +548,7 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
   // Team emails are checked against the sign-in domains only when those are known (identity parsed, emailDomains valid).
   const emailDomains = identity && !isInvalid(invalid, "platform:identity.emailDomains") ? identity.emailDomains : undefined;
   const kubeflowSettings = resolveKubeflow(tier, s.cloud?.kind, s.kubeflow ?? {}, emailDomains, problems, invalid);
+  const observabilitySettings = resolveObservability(tier, s.observability ?? {}, problems, s.cloud?.kind === "existing" && !mlSettings.minio);
 
   if (!tier || !cloudSettings || !s.dns || !identity || problems.length > 0 || invalid.length > 0) return undefined;
   return {
@@ -559,6 +564,7 @@ export function resolve(stack: string, s: ParsedSections, problems: Problem[], i
     identity,
     ml: mlSettings,
     kubeflow: kubeflowSettings,
+    observability: observabilitySettings,
     protect: tier === "prod",
     forceDestroy: tier === "ephemeral" || tier === "local",
   };

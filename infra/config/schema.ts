@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ml } from "./ml";
 import { kubeflow } from "./kubeflow";
+import { observability } from "./observability";
 import { cidrProblem, prefixOf } from "./cidr";
 import { quoted } from "./errors";
 
@@ -295,6 +296,7 @@ export const sections = {
   identity,
   ml: ml.optional(),
   kubeflow: kubeflow.optional(),
+  observability: observability.optional(),
 } as const;
 export type SectionName = keyof typeof sections;
 export const requiredSections: readonly SectionName[] = ["tier", "cloud", "dns", "identity"];

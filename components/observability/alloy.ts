@@ -1,0 +1,57 @@
+// Alloy values: a DaemonSet (one collector per node, reading /var/log/pods), the config from
+// alloy-config.ts, OTLP ports on its Service, and RBAC cut down to what the config reads: the
+// chart's default rules also list and watch every Secret and ConfigMap in the cluster.
+import { alloyOtlp, lokiGateway, mimirGateway, serviceAccounts, tempoService } from "./names";
+import { alloyConfig } from "./alloy-config";
+import { requests, type Workload } from "./sizing";
+
+export function alloyValues(a: { cluster: string; workloads: Record<string, Workload> }): Record<string, unknown> {
+  const config = alloyConfig({
+    lokiPushUrl: `http://${lokiGateway.host}/loki/api/v1/push`,
+    mimirPushUrl: `http://${mimirGateway.host}/api/v1/push`,
+    tempoOtlpEndpoint: `${tempoService.host}:${tempoService.otlpGrpcPort}`,
+    otlpGrpcPort: alloyOtlp.grpcPort,
+    otlpHttpPort: alloyOtlp.httpPort,
+    cluster: a.cluster,
+  });
+  return {
+    // No PodLogs/monitoring CRDs: the config does not use them.
+    crds: { create: false },
+    serviceAccount: { create: true, name: serviceAccounts.alloy },
+    rbac: {
+      create: true,
+      rules: [
+        { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
+      ],
+      clusterRules: [
+        { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+      ],
+    },
+    controller: {
+      type: "daemonset",
+      podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "12345", "prometheus.io/path": "/metrics" },
+    },
+    alloy: {
+      configMap: { create: true, content: config },
+      enableReporting: false,
+      mounts: { varlog: true },
+      resources: requests(a.workloads.alloy),
+      extraPorts: [
+        { name: "otlp-grpc", port: alloyOtlp.grpcPort, targetPort: alloyOtlp.grpcPort, protocol: "TCP", appProtocol: "grpc" },
+        { name: "otlp-http", port: alloyOtlp.httpPort, targetPort: alloyOtlp.httpPort, protocol: "TCP" },
+      ],
+    },
+  };
+}
+
+/** kube-state-metrics: object state as metrics, scraped by Alloy through its pod annotation. */
+export function kubeStateMetricsValues(w: Workload): Record<string, unknown> {
+  return {
+    resources: requests(w),
+    // Alloy scrapes pods, not Services: annotate the pod (the chart's prometheusScrape annotates the Service).
+    podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "8080" },
+    // Pipeline pods (Argo workflows) carry this label; the Kubeflow Pipelines dashboard groups by it.
+    metricLabelsAllowlist: ["pods=[workflows.argoproj.io/workflow,app.kubernetes.io/name]"],
+  };
+}

@@ -1,0 +1,89 @@
+// Mimir values (mimir-distributed 6.0.4, Mimir 3.0): the classic architecture (ingest storage and
+// the bundled Kafka off, ingesters take pushes over gRPC) on every tier, no bundled MinIO, object
+// storage in one bucket with a prefix per store (blocks, ruler, alertmanager: Mimir refuses stores
+// that overlap). The base config sets blocks_storage.backend: s3 explicitly, so the backend is set
+// there too, not only in common. Prod: three ingesters and store-gateways over three zones
+// (zone-aware replication), coordinated by the rollout-operator; its webhooks are off (see below).
+import type { ObservabilitySettings } from "../../infra/config/observability";
+import { serviceAccounts } from "./names";
+import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendStorage } from "./storage";
+import { requests, type Workload } from "./sizing";
+
+export interface MimirValuesArgs {
+  settings: ObservabilitySettings;
+  storage: BackendStorage;
+  workloads: Record<string, Workload>;
+  storageClass?: string;
+  annotations: unknown;
+}
+
+/** Exemplars kept per tenant: what metrics->traces links need (0, the default, drops them). */
+export const maxExemplars = 100000;
+
+export function mimirValues(a: MimirValuesArgs): Record<string, unknown> {
+  const s = a.storage;
+  const ha = a.settings.highAvailability;
+  const w = a.workloads;
+  const storageConfig =
+    s.backend === "gcs"
+      ? { backend: "gcs", gcs: { bucket_name: s.store.bucket } }
+      : {
+          backend: "s3",
+          s3: {
+            bucket_name: s.store.bucket,
+            endpoint: s.s3Endpoint,
+            region: s.store.region,
+            ...(s.credentialsSecret ? { insecure: true, access_key_id: accessKeyRef, secret_access_key: secretKeyRef } : {}),
+          },
+        };
+  // MinIO keys: env from the Cloud port's Secret, expanded in the config by every component.
+  const expandEnv = s.credentialsSecret ? { extraArgs: { "config.expand-env": "true" } } : {};
+  const component = (name: string, extra: Record<string, unknown> = {}) => ({ replicas: w[name].replicas, resources: requests(w[name]), ...expandEnv, ...extra });
+  const volume = (gb: number) => ({ persistentVolume: { enabled: true, size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) } });
+  const zones = { zoneAwareReplication: { enabled: ha } };
+  return {
+    serviceAccount: { create: true, name: serviceAccounts.mimir, annotations: a.annotations },
+    global: {
+      podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "8080", "prometheus.io/path": "/metrics" },
+      ...(s.credentialsSecret ? { extraEnvFrom: credentialsEnvFrom(s) } : {}),
+    },
+    mimir: {
+      structuredConfig: {
+        usage_stats: { enabled: false },
+        common: { storage: storageConfig },
+        blocks_storage: { backend: storageConfig.backend, storage_prefix: "blocks" },
+        ruler_storage: { storage_prefix: "ruler" },
+        alertmanager_storage: { storage_prefix: "alertmanager" },
+        ingest_storage: { enabled: false },
+        ingester: { push_grpc_method_enabled: true, ring: { replication_factor: ha ? 3 : 1 } },
+        store_gateway: { sharding_ring: { replication_factor: ha ? 3 : 1 } },
+        limits: {
+          compactor_blocks_retention_period: a.settings.retention.metrics,
+          max_global_exemplars_per_user: maxExemplars,
+          // Queries may not reach past retention.
+          max_total_query_length: a.settings.retention.metrics,
+        },
+      },
+    },
+    minio: { enabled: false },
+    kafka: { enabled: false },
+    // Alerting and recording rules are not part of this stack.
+    alertmanager: { enabled: false },
+    ruler: { enabled: false },
+    overrides_exporter: { enabled: false },
+    // The rollout-operator applies changes zone by zone to the multi-zone StatefulSets (they use
+    // OnDelete), so prod needs it. Its webhooks listen on 8443, which a private GKE control plane
+    // cannot reach (it reaches nodes on 443 and 10250 only), and its pod-eviction webhook fails
+    // closed (failurePolicy Fail), so every eviction in the namespace (node drains, upgrades)
+    // would be refused: they are off.
+    rollout_operator: ha ? { enabled: true, webhooks: { enabled: false }, resources: requests(w["mimir-rollout-operator"]) } : { enabled: false },
+    distributor: component("mimir-distributor"),
+    ingester: component("mimir-ingester", { ...zones, ...volume(a.settings.sizes.mimirStorageGb) }),
+    querier: component("mimir-querier"),
+    query_frontend: component("mimir-query-frontend"),
+    query_scheduler: component("mimir-query-scheduler"),
+    store_gateway: component("mimir-store-gateway", { ...zones, ...volume(ha ? 20 : 2) }),
+    compactor: component("mimir-compactor", volume(ha ? 20 : 2)),
+    gateway: { enabled: true, replicas: w["mimir-gateway"].replicas, resources: requests(w["mimir-gateway"]) },
+  };
+}

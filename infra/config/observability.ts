@@ -1,0 +1,128 @@
+// The observability stack's configuration, platform:observability: Loki (logs), Tempo (traces),
+// Mimir (metrics), Grafana and the Alloy collector. Schema, tier defaults and rules live here;
+// resolve.ts calls resolveObservability.
+import { z } from "zod";
+import type { Problem } from "./errors";
+import type { Tier } from "./schema";
+
+/** A retention such as 7d or 72h: whole days or hours, as Loki, Tempo and Mimir all read them. */
+const retention = z.string().regex(/^[1-9]\d*[dh]$/, { message: "expected whole days or hours such as 7d or 72h" });
+/** A volume size in GB. */
+const storageGb = z.number().int().min(1).max(16384);
+/** Dex group names as the connector reports them (GitHub: org:team, Entra: group object IDs). */
+const groups = z.array(z.string().min(1)).optional();
+
+export const observability = z.strictObject({
+  /** Default: on. */
+  enabled: z.boolean().optional(),
+  /** How long each signal is kept in object storage. */
+  retention: z
+    .strictObject({
+      logs: retention.optional(),
+      traces: retention.optional(),
+      metrics: retention.optional(),
+    })
+    .optional(),
+  /** Mesh-wide trace sampling, in percent of requests (0-100; default: 100 on local, 10 on dev/ephemeral, 1 in prod). */
+  tracingSamplingPercent: z.number().min(0).max(100).optional(),
+  /** Sizes: volumes (WAL, caches' disks) in GB and replicas of the scalable parts. */
+  sizes: z
+    .strictObject({
+      /** Loki's WAL and index volume per pod (default: local/ephemeral 5, dev 10, prod 50). */
+      lokiStorageGb: storageGb.optional(),
+      /** Tempo's WAL volume (default: local/ephemeral 5, dev 10, prod 50). */
+      tempoStorageGb: storageGb.optional(),
+      /** Mimir's ingester volume per pod (default: local/ephemeral 5, dev 10, prod 50). */
+      mimirStorageGb: storageGb.optional(),
+      /** Mimir ingesters (default: 1; prod 3, one per zone; at least 3 in prod for zone-aware replication). */
+      mimirIngesters: z.number().int().min(1).max(30).optional(),
+      /** Loki ingesters in prod (Distributed mode; default 3). Small tiers run Loki as one binary. */
+      lokiIngesters: z.number().int().min(1).max(30).optional(),
+    })
+    .optional(),
+  grafana: z
+    .strictObject({
+      /** Grafana role of a signed-in user in no listed group (default: Admin on local, else Viewer). */
+      defaultRole: z.enum(["Viewer", "Editor", "Admin"]).optional(),
+      /** Members of any of these groups (Dex's groups claim) are Grafana admins. */
+      adminGroups: groups,
+      /** Members of any of these groups are editors. */
+      editorGroups: groups,
+    })
+    .optional(),
+});
+export type ObservabilityInput = z.infer<typeof observability>;
+
+export interface ObservabilitySettings {
+  enabled: boolean;
+  retention: { logs: string; traces: string; metrics: string };
+  tracingSamplingPercent: number;
+  sizes: { lokiStorageGb: number; tempoStorageGb: number; mimirStorageGb: number; mimirIngesters: number; lokiIngesters: number };
+  grafana: { defaultRole: "Viewer" | "Editor" | "Admin"; adminGroups: string[]; editorGroups: string[] };
+  /** prod: Loki Distributed, Mimir zone-aware, replicas of every stateless part. */
+  highAvailability: boolean;
+}
+
+const tierRetention: Record<Tier, ObservabilitySettings["retention"]> = {
+  local: { logs: "2d", traces: "1d", metrics: "3d" },
+  ephemeral: { logs: "2d", traces: "1d", metrics: "3d" },
+  dev: { logs: "7d", traces: "3d", metrics: "15d" },
+  prod: { logs: "30d", traces: "14d", metrics: "90d" },
+};
+const tierSampling: Record<Tier, number> = { local: 100, ephemeral: 10, dev: 10, prod: 1 };
+const tierStorageGb: Record<Tier, number> = { local: 5, ephemeral: 5, dev: 10, prod: 50 };
+
+/** Hours in a retention such as 7d or 72h. */
+export function retentionHours(r: string): number {
+  const n = Number(r.slice(0, -1));
+  return r.endsWith("d") ? n * 24 : n;
+}
+
+/** Applies tier defaults and rules to platform:observability. */
+export function resolveObservability(tier: Tier | undefined, o: ObservabilityInput, problems: Problem[], noObjectStore = false): ObservabilitySettings {
+  const t = tier ?? "dev";
+  const enabled = o.enabled ?? true;
+  if (enabled && noObjectStore) {
+    problems.push({
+      key: "platform:observability.enabled",
+      message: "Loki, Tempo and Mimir keep their data in the object store, and this existing cluster has none (ml.objectStore.minio.enabled is false); enable MinIO or set observability.enabled: false",
+    });
+  }
+  const prod = tier === "prod";
+  const retentionSettings = { ...tierRetention[t], ...definedOnly(o.retention ?? {}) };
+  // Loki's compactor deletes in whole index periods (24h): a shorter retention would keep a day anyway.
+  if (retentionHours(retentionSettings.logs) < 24) {
+    problems.push({ key: "platform:observability.retention.logs", message: `Loki deletes logs in whole days (its index period is 24h); use at least 24h or 1d (found ${retentionSettings.logs})` });
+  }
+  const mimirIngesters = o.sizes?.mimirIngesters ?? (prod ? 3 : 1);
+  // Zone-aware replication writes each series to three zones: fewer ingesters cannot hold it.
+  if (prod && mimirIngesters < 3) {
+    problems.push({ key: "platform:observability.sizes.mimirIngesters", message: `prod replicates metrics over three zones, one ingester each at least; use 3 or more (found ${mimirIngesters})` });
+  }
+  if (!prod && o.sizes?.lokiIngesters !== undefined) {
+    problems.push({ key: "platform:observability.sizes.lokiIngesters", message: `tier ${t} runs Loki as one binary (Monolithic); lokiIngesters applies to prod's Distributed mode only; remove it` });
+  }
+  const size = tierStorageGb[t];
+  return {
+    enabled,
+    retention: retentionSettings,
+    tracingSamplingPercent: o.tracingSamplingPercent ?? tierSampling[t],
+    sizes: {
+      lokiStorageGb: o.sizes?.lokiStorageGb ?? size,
+      tempoStorageGb: o.sizes?.tempoStorageGb ?? size,
+      mimirStorageGb: o.sizes?.mimirStorageGb ?? size,
+      mimirIngesters,
+      lokiIngesters: o.sizes?.lokiIngesters ?? 3,
+    },
+    grafana: {
+      defaultRole: o.grafana?.defaultRole ?? (tier === "local" ? "Admin" : "Viewer"),
+      adminGroups: o.grafana?.adminGroups ?? [],
+      editorGroups: o.grafana?.editorGroups ?? [],
+    },
+    highAvailability: prod,
+  };
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,299 @@
+// The observability stack over the offline plans of every committed stack: five releases (plus
+// kube-state-metrics) on object storage through the Cloud port, no static keys on cloud stacks,
+// retention per tier, Grafana's linked datasources and SSO, mesh tracing to the collector, and
+// the findings of a review against the pinned charts' templates.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gatewayRef } from "../components/edge/gateway";
+import { grafanaService, roleHeader, userHeader } from "../components/observability/grafana";
+import { alloyOtlp, datasourceUids, serviceAccounts, tracingProviderName } from "../components/observability/names";
+import { observabilityWorkloads, totals } from "../components/observability/sizing";
+import { checkChartValues } from "../tools/check-values";
+import { validateConfig } from "../infra/config/load";
+import type { Plan, PlannedResource } from "../tools/mock-runtime";
+import { committedStacks } from "../tools/stack-file";
+import { cachedPlan, ofType, strings } from "./helpers";
+import { SsoModel } from "./sso-walk";
+
+const chartOf = (p: Plan, release: string) => ofType(p, "kubernetes:helm.sh/v4:Chart").find((r) => (r.inputs as any).name === release) as PlannedResource;
+const values = (p: Plan, release: string) => (chartOf(p, release).inputs as any).values;
+const cr = (p: Plan, kind: string) => p.resources.filter((r) => (r.inputs as any).kind === kind).map((r) => r.inputs as any);
+const kindOf: Record<string, "gcs" | "s3" | "minio"> = { local: "minio", "gke-dev": "gcs", prod: "gcs", ephemeral: "gcs", "eks-dev": "s3" };
+const backends = ["loki", "tempo", "mimir"] as const;
+
+for (const name of committedStacks()) {
+  test(`stack ${name}: Loki, Tempo, Mimir, Alloy, Grafana and kube-state-metrics are installed, pinned, in their namespaces`, async () => {
+    const p = await cachedPlan(name);
+    for (const [release, ns] of Object.entries({ loki: "monitoring", tempo: "monitoring", mimir: "monitoring", alloy: "monitoring", "kube-state-metrics": "monitoring", grafana: "grafana" })) {
+      const c = chartOf(p, release);
+      assert.ok(c, `${release} chart`);
+      assert.equal((c.inputs as any).namespace, ns);
+      assert.match((c.inputs as any).version, /^\d+\.\d+\.\d+$/);
+    }
+    const nsLabel = (n: string) => (ofType(p, "kubernetes:core/v1:Namespace").find((r) => (r.inputs as any).metadata.name === n)!.inputs as any).metadata.labels["istio-injection"];
+    assert.equal(nsLabel("monitoring"), "disabled", "backends stay outside the mesh (memberlist gossip, headless Services)");
+    assert.equal(nsLabel("grafana"), "enabled");
+  });
+
+  test(`stack ${name}: one bucket per backend, and an identity bound to exactly the service account each chart creates`, async () => {
+    const p = await cachedPlan(name);
+    const kind = kindOf[name];
+    for (const b of backends) {
+      const v = values(p, b);
+      assert.deepEqual([v.serviceAccount.create, v.serviceAccount.name], [true, serviceAccounts[b]], `${b}: the chart creates the service account the binding names`);
+      if (kind === "gcs") {
+        assert.ok(ofType(p, "gcp:storage/bucket:Bucket").some((r) => r.name === b), `${b} GCS bucket`);
+        const binding = ofType(p, "gcp:serviceaccount/iAMMember:IAMMember").find((r) => r.name === `${b}-workload-identity`)!.inputs as any;
+        assert.match(binding.member, new RegExp(`\\[monitoring/${serviceAccounts[b]}\\]$`));
+        assert.ok(ofType(p, "gcp:storage/bucketIAMMember:BucketIAMMember").some((r) => r.name === `${b}-bucket-0`));
+        assert.ok(v.serviceAccount.annotations["iam.gke.io/gcp-service-account"], `${b}: workload identity annotation`);
+      } else if (kind === "s3") {
+        assert.ok(p.resources.some((r) => r.type === "aws:s3/bucket:Bucket" && r.name === b), `${b} S3 bucket`);
+        const role = ofType(p, "aws:iam/role:Role").find((r) => r.name === b)!.inputs as any;
+        assert.match(JSON.stringify(role.assumeRolePolicy), new RegExp(`system:serviceaccount:monitoring:${serviceAccounts[b]}`));
+        assert.ok(v.serviceAccount.annotations["eks.amazonaws.com/role-arn"], `${b}: IRSA annotation`);
+      } else {
+        assert.ok(p.resources.some((r) => r.type === "kubernetes:batch/v1:Job" && r.name === `minio-bucket-${b}`), `${b} MinIO bucket`);
+        const secret = ofType(p, "kubernetes:core/v1:Secret").find((r) => (r.inputs as any).metadata.name === `${b}-s3-credentials`)!;
+        assert.equal((secret.inputs as any).metadata.namespace, "monitoring");
+        assert.ok(chartOf(p, b).dependsOn.includes(secret.urn), `${b} waits for its MinIO keys`);
+      }
+    }
+  });
+
+  test(`stack ${name}: object-store credentials never appear in chart values`, async () => {
+    const p = await cachedPlan(name);
+    const all = JSON.stringify(backends.map((b) => values(p, b)));
+    assert.doesNotMatch(all, /AKIA[0-9A-Z]{16}/);
+    if (kindOf[name] !== "minio") {
+      assert.doesNotMatch(all, /access_?key|accessKeyId|secretAccessKey|secret_key/i, "no static keys on cloud stacks");
+      // Kubeflow Pipelines' env names kfp-*-s3-credentials on every cloud; on GCS/S3 those hold empty keys.
+      // (their values are secrets in the plan; components/ml/kubeflow/pipelines-store.ts writes "").
+      const keySecrets = ofType(p, "kubernetes:core/v1:Secret").map((r) => (r.inputs as any).metadata.name ?? "").filter((n) => /-s3-credentials$/.test(n));
+      assert.deepEqual(keySecrets.filter((n) => !/^kfp-(api|ui)-s3-credentials$/.test(n)), [], "no key Secrets");
+    } else {
+      // MinIO: env references expanded at start from the Cloud port's Secret.
+      const loki = values(p, "loki");
+      assert.equal(loki.loki.storage.s3.accessKeyId, "${AWS_ACCESS_KEY_ID}");
+      assert.deepEqual(loki.defaults.extraArgs, ["-config.expand-env=true"]);
+      assert.deepEqual(loki.defaults.extraEnvFrom, [{ secretRef: { name: "loki-s3-credentials" } }]);
+      const mimir = values(p, "mimir");
+      assert.equal(mimir.mimir.structuredConfig.common.storage.s3.secret_access_key, "${AWS_SECRET_ACCESS_KEY}");
+      for (const c of ["distributor", "ingester", "querier", "query_frontend", "query_scheduler", "store_gateway", "compactor"]) assert.equal(mimir[c].extraArgs["config.expand-env"], "true", c);
+      assert.deepEqual(mimir.global.extraEnvFrom, [{ secretRef: { name: "mimir-s3-credentials" } }]);
+      const tempo = values(p, "tempo");
+      assert.equal(tempo.tempo.storage.trace.s3.access_key, "${AWS_ACCESS_KEY_ID}");
+      assert.equal(tempo.tempo.extraArgs["config.expand-env"], "true");
+      for (const s of strings(backends.map((b) => values(p, b)))) assert.ok(!s.includes("[secret]"), "no secret value in values");
+    }
+  });
+
+  test(`stack ${name}: mesh tracing: istiod's OpenTelemetry provider is Alloy's OTLP gRPC Service, and a mesh-wide Telemetry samples per tier`, async () => {
+    const p = await cachedPlan(name);
+    const providers = values(p, "istiod").meshConfig.extensionProviders as any[];
+    const otel = providers.find((x) => x.name === tracingProviderName);
+    assert.deepEqual(otel.opentelemetry, { service: "alloy.monitoring.svc.cluster.local", port: 4317 });
+    // The Service is the alloy release's (fullname "alloy"), and it exposes that port.
+    const alloy = values(p, "alloy");
+    assert.ok(alloy.alloy.extraPorts.some((x: any) => x.port === alloyOtlp.grpcPort && x.targetPort === alloyOtlp.grpcPort));
+    assert.match(alloy.alloy.configMap.content, /otelcol\.receiver\.otlp "default"[\s\S]*endpoint = "0\.0\.0\.0:4317"/);
+    const [t] = cr(p, "Telemetry");
+    assert.deepEqual([t.metadata.namespace, t.metadata.name], ["istio-system", "mesh-default"]);
+    assert.equal(t.spec.tracing[0].providers[0].name, tracingProviderName);
+    const expected = { local: 100, "gke-dev": 10, "eks-dev": 10, ephemeral: 10, prod: 1 }[name];
+    assert.equal(t.spec.tracing[0].randomSamplingPercentage, expected);
+  });
+
+  test(`stack ${name}: Grafana's three datasources link to each other by uids that exist`, async () => {
+    const p = await cachedPlan(name);
+    const ds = values(p, "grafana").datasources["datasources.yaml"].datasources as any[];
+    const uids = new Set(ds.map((d) => d.uid));
+    assert.deepEqual([...uids].sort(), ["loki", "mimir", "tempo"]);
+    const by = (type: string) => ds.find((d) => d.type === type);
+    const mimir = by("prometheus");
+    assert.match(mimir.url, /^http:\/\/mimir-gateway\.monitoring\.svc\.cluster\.local\/prometheus$/);
+    assert.equal(mimir.jsonData.exemplarTraceIdDestinations[0].datasourceUid, datasourceUids.traces);
+    const loki = by("loki");
+    assert.equal(loki.jsonData.derivedFields[0].datasourceUid, datasourceUids.traces);
+    assert.equal(loki.jsonData.derivedFields[0].url, "$${__value.raw}", "escaped: Grafana expands ${...} in provisioning files");
+    const tempo = by("tempo");
+    assert.equal(tempo.jsonData.tracesToLogsV2.datasourceUid, datasourceUids.logs);
+    assert.equal(tempo.jsonData.tracesToMetrics.datasourceUid, datasourceUids.metrics);
+    assert.equal(tempo.jsonData.serviceMap.datasourceUid, datasourceUids.metrics);
+    for (const link of strings(ds.map((d) => d.jsonData)).filter((s, i, a) => a.indexOf(s) === i && /^(loki|mimir|tempo)$/.test(s))) assert.ok(uids.has(link));
+    // Dashboards reference only these uids.
+    const boards = ofType(p, "kubernetes:core/v1:ConfigMap").filter((r) => (r.inputs as any).metadata.labels?.grafana_dashboard === "1");
+    assert.equal(boards.length, 4);
+    for (const b of boards) {
+      for (const json of Object.values((b.inputs as any).data) as string[]) {
+        for (const m of json.matchAll(/"uid":"([a-z]+)"/g)) if (!m[1].startsWith("platform")) assert.ok(uids.has(m[1]), `${b.name}: ${m[1]}`);
+      }
+    }
+    assert.ok(chartOf(p, "grafana").dependsOn.some((d) => boards.some((b) => b.urn === d)));
+  });
+
+  test(`stack ${name}: Grafana is reached through the platform SSO with no second sign-in; roles come from the verified token`, async () => {
+    const p = await cachedPlan(name);
+    const vs = cr(p, "VirtualService").find((v) => v.metadata.namespace === "grafana");
+    const host = vs.spec.hosts[0];
+    assert.match(host, /^grafana\./);
+    const steps = new SsoModel(p, gatewayRef).walk(`https://${host}/d/platform-cluster`);
+    const last = steps.at(-1)!;
+    assert.deepEqual([last.status, last.by], [200, grafanaService.host], steps.map((s) => `${s.status} ${s.by} ${s.url}`).join("\n"));
+    assert.equal(steps.filter((s) => s.by === "dex").length, 1, "one sign-in, at the platform's SSO");
+    const ini = values(p, "grafana")["grafana.ini"];
+    assert.equal(ini["auth.proxy"].enabled, true);
+    assert.equal(ini["auth.proxy"].header_name, userHeader);
+    assert.equal(ini["auth.proxy"].headers, `Role:${roleHeader}`);
+    assert.equal(ini.auth.disable_login_form, true);
+    assert.equal(ini.server.root_url, `https://${host}`);
+    // Every route to Grafana sets the role header (overwriting a client's), the last one for everybody else.
+    const grafanaRoutes = vs.spec.http.filter((r: any) => r.route?.[0]?.destination?.host === grafanaService.host);
+    assert.ok(grafanaRoutes.length >= 1);
+    for (const r of grafanaRoutes) assert.ok(r.headers.request.set[roleHeader]);
+    assert.equal(grafanaRoutes.at(-1).match, undefined);
+    const allow = cr(p, "AuthorizationPolicy").find((a) => a.metadata.namespace === "grafana");
+    assert.deepEqual(allow.spec.rules[0].from[0].source.principals, ["cluster.local/ns/istio-ingress/sa/istio-ingressgateway"], "only the gateway can send the identity header");
+  });
+
+  test(`stack ${name}: review findings against the pinned charts`, async () => {
+    const p = await cachedPlan(name);
+    const grafana = values(p, "grafana");
+    // The chart generates the admin password with randAlphaNum + lookup: a new one on every Pulumi render.
+    assert.equal(grafana.admin.existingSecret, "grafana-admin");
+    assert.ok(ofType(p, "kubernetes:core/v1:Secret").some((r) => (r.inputs as any).metadata.name === "grafana-admin" && (r.inputs as any).stringData === "[secret]"));
+    const loki = values(p, "loki");
+    assert.equal(loki.loki.auth_enabled, false);
+    assert.deepEqual([loki.lokiCanary.enabled, loki.test.enabled], [false, false], "canary and Helm test (a hook Chart v4 skips) off");
+    assert.equal(loki.loki.schemaConfig.configs[0].schema, "v13");
+    assert.equal(loki.loki.schemaConfig.configs[0].store, "tsdb");
+    assert.equal(loki.loki.compactor.retention_enabled, true);
+    assert.ok(!loki.chunksCache.enabled || loki.chunksCache.allocatedMemory <= 2048, "never the chart's 8 GB chunks cache");
+    if (name === "prod") {
+      assert.equal(loki.deploymentMode, "Distributed");
+      assert.equal(loki.ingester.zoneAwareReplication.enabled, false, "zone-aware Loki ingesters would need the rollout-operator");
+    } else {
+      assert.equal(loki.deploymentMode, "Monolithic");
+      assert.ok(loki.singleBinary.replicas >= 1, "the chart's default is 0");
+    }
+    const mimir = values(p, "mimir");
+    const sc = mimir.mimir.structuredConfig;
+    assert.deepEqual([mimir.minio.enabled, mimir.kafka.enabled, sc.ingest_storage.enabled, sc.ingester.push_grpc_method_enabled], [false, false, false, true], "classic architecture, no bundled MinIO or Kafka");
+    assert.equal(sc.blocks_storage.backend, sc.common.storage.backend, "the chart's base config pins blocks_storage.backend: s3");
+    assert.equal(new Set([sc.blocks_storage.storage_prefix, sc.ruler_storage.storage_prefix, sc.alertmanager_storage.storage_prefix]).size, 3, "Mimir refuses overlapping stores");
+    assert.ok(sc.limits.max_global_exemplars_per_user > 0, "exemplars on: metrics -> traces");
+    assert.equal(mimir.ingester.zoneAwareReplication.enabled, name === "prod");
+    if (name === "prod") assert.deepEqual(mimir.rollout_operator.webhooks, { enabled: false }, "8443 is unreachable from a private GKE control plane; its eviction webhook fails closed");
+    else assert.equal(mimir.rollout_operator.enabled, false);
+    const alloy = values(p, "alloy");
+    assert.ok(!JSON.stringify(alloy.rbac).includes("secrets"), "not the chart's default cluster-wide Secret access");
+    assert.equal(alloy.controller.type, "daemonset");
+    assert.equal(alloy.alloy.mounts.varlog, true);
+    // Every workload has requests.
+    for (const r of ["loki", "tempo", "mimir", "alloy", "grafana", "kube-state-metrics"]) assert.match(JSON.stringify(values(p, r)), /"requests":\{"cpu":"\d+m","memory":"\d+Mi"\}/, r);
+    // Default deny outside the mesh.
+    const policies = ofType(p, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs as any);
+    const deny = policies.find((x) => x.metadata.name === "default-deny-ingress");
+    assert.deepEqual([deny.metadata.namespace, deny.spec.podSelector, deny.spec.ingress], ["monitoring", {}, undefined]);
+    const otlp = policies.find((x) => x.metadata.name === "allow-otlp-to-alloy");
+    assert.deepEqual(otlp.spec.ingress[0].ports.map((x: any) => x.port), [4317, 4318]);
+  });
+}
+
+test("retention follows the tier: dev keeps less than prod, and Tempo's is in hours (a Go duration)", async () => {
+  const dev = await cachedPlan("gke-dev");
+  const prod = await cachedPlan("prod");
+  const r = (p: Plan) => ({
+    logs: values(p, "loki").loki.limits_config.retention_period,
+    traces: values(p, "tempo").tempo.retention,
+    metrics: values(p, "mimir").mimir.structuredConfig.limits.compactor_blocks_retention_period,
+  });
+  assert.deepEqual(r(dev), { logs: "7d", traces: "72h", metrics: "15d" });
+  assert.deepEqual(r(prod), { logs: "30d", traces: "336h", metrics: "90d" });
+});
+
+const base = {
+  "platform:tier": "local",
+  "platform:cloud": JSON.stringify({ kind: "existing" }),
+  "platform:dns": JSON.stringify({ domain: "127.0.0.1.sslip.io" }),
+  "platform:identity": JSON.stringify({ staticUsers: [{ email: "a@example.com", username: "a", password: "p" }] }),
+};
+const problemsOf = (obs: unknown, tier = "local") => {
+  try {
+    validateConfig("t", { ...base, "platform:tier": tier, "platform:observability": JSON.stringify(obs) }, ["platform:identity"]);
+    return [];
+  } catch (e) {
+    return (e as { problems: { key: string; message: string }[] }).problems.map((x) => `${x.key}: ${x.message}`);
+  }
+};
+
+test("platform:observability: bad input is named by its key path", () => {
+  assert.deepEqual(problemsOf({ retention: { logs: "a week" }, tracingSamplingPercent: 150, grafana: { defaultRole: "Owner" }, sizez: {} }).sort(), [
+    'platform:observability.grafana.defaultRole: Invalid option: expected one of "Viewer"|"Editor"|"Admin" (found "Owner")',
+    'platform:observability.retention.logs: expected whole days or hours such as 7d or 72h (found "a week")',
+    "platform:observability.sizez: unknown key; did you mean sizes?",
+    "platform:observability.tracingSamplingPercent: Too big: expected number to be <=100 (found 150)",
+  ]);
+  assert.deepEqual(problemsOf({ retention: { logs: "12h" } }), ["platform:observability.retention.logs: Loki deletes logs in whole days (its index period is 24h); use at least 24h or 1d (found 12h)"]);
+  assert.deepEqual(problemsOf({ sizes: { lokiIngesters: 3 } }), ["platform:observability.sizes.lokiIngesters: tier local runs Loki as one binary (Monolithic); lokiIngesters applies to prod's Distributed mode only; remove it"]);
+});
+
+test("platform:observability: tier defaults, and overrides", () => {
+  const c = validateConfig("t", base, ["platform:identity"]);
+  assert.deepEqual(c.observability.retention, { logs: "2d", traces: "1d", metrics: "3d" });
+  assert.equal(c.observability.tracingSamplingPercent, 100);
+  assert.equal(c.observability.grafana.defaultRole, "Admin");
+  const o = validateConfig("t", { ...base, "platform:observability": JSON.stringify({ retention: { traces: "2d" }, tracingSamplingPercent: 5 }) }, ["platform:identity"]);
+  assert.deepEqual(o.observability.retention, { logs: "2d", traces: "2d", metrics: "3d" });
+  assert.equal(o.observability.tracingSamplingPercent, 5);
+});
+
+test("observability off: no releases, no tracing provider, no Grafana host", async () => {
+  const { planVariant } = await import("./helpers");
+  const { planStack } = await import("../tools/plan-stack");
+  void planVariant;
+  const p = await cachedPlan("local");
+  assert.ok(chartOf(p, "loki"));
+  const off = await (async () => {
+    const { runUnderMocks } = await import("../tools/mock-runtime");
+    const { readStackFile, projectName } = await import("../tools/stack-file");
+    const { platform } = await import("../infra/program");
+    const file = readStackFile("local");
+    file.config["platform:observability"] = JSON.stringify({ enabled: false });
+    return runUnderMocks({ project: projectName, stack: file.stack, config: file.config, secretKeys: file.secretKeys, program: platform });
+  })();
+  void planStack;
+  assert.equal(off.plan.resources.filter((r) => r.urn.includes("mlops:observability")).length, 0);
+  const istiod = off.plan.resources.find((r) => (r.inputs as any).name === "istiod")!.inputs as any;
+  assert.ok(!istiod.values.meshConfig.extensionProviders.some((x: any) => x.name === tracingProviderName));
+  assert.equal((off.outputs as any).uiUrls.grafana, undefined);
+});
+
+test("resource requests per tier: totals from the sizing table (the README's table)", () => {
+  const t = (tier: "local" | "dev" | "ephemeral" | "prod", ingesters: number) => totals(observabilityWorkloads(tier, ingesters, 3));
+  assert.deepEqual(t("local", 1), { cpu: 630, memoryMi: 1984, perNode: { cpu: 50, memoryMi: 128 } });
+  assert.deepEqual(t("ephemeral", 1), { cpu: 630, memoryMi: 1984, perNode: { cpu: 50, memoryMi: 128 } });
+  assert.deepEqual(t("dev", 1), { cpu: 1180, memoryMi: 3520, perNode: { cpu: 100, memoryMi: 256 } });
+  assert.deepEqual(t("prod", 3), { cpu: 9500, memoryMi: 30756, perNode: { cpu: 200, memoryMi: 512 } });
+});
+
+test("check-values: verbatim config paths and subcharts", () => {
+  const dir = mkdtempSync(join(tmpdir(), "charts-"));
+  const put = (chart: string, version: string, yaml: string) => {
+    mkdirSync(join(dir, chart, version), { recursive: true });
+    writeFileSync(join(dir, chart, version, "values.yaml"), yaml);
+  };
+  put("grafana", "1.0.0", 'grafana.ini:\n  server:\n    domain: ""\nreplicas: 1\n');
+  put("mimir-distributed", "1.0.0", "rollout_operator:\n  enabled: true\nreplicas: 1\n");
+  put("rollout-operator", "0.37.1", "webhooks:\n  enabled: true\n");
+  // Grafana's own config sections are not the chart's keys; a chart typo next to them still is.
+  assert.deepEqual(checkChartValues({ "grafana.ini": { "auth.proxy": { enabled: true } }, replicaz: 1 }, dir, "grafana", "1.0.0").map((x) => x.path), ["replicaz"]);
+  // Subchart keys are checked against the subchart's defaults, under the alias.
+  assert.deepEqual(checkChartValues({ rollout_operator: { enabled: true, webhooks: { enabled: false }, webhookz: {} } }, dir, "mimir-distributed", "1.0.0").map((x) => x.path), ["rollout_operator.webhookz"]);
+  put("mimir-distributed", "2.0.0", "rollout_operator:\n  enabled: true\n");
+  const missing = checkChartValues({ rollout_operator: { webhooks: { enabled: false } } }, join(dir, "none"), "mimir-distributed", "1.0.0");
+  assert.match(missing[0].message, /no defaults found for mimir-distributed/);
+});
