@@ -26,7 +26,10 @@ test("--json prints exactly one object in the documented format", () => {
   assert.deepEqual(Object.keys(doc), ["stack", "resources"]);
   assert.equal(doc.stack, "local");
   for (const res of doc.resources) {
-    assert.deepEqual(Object.keys(res), ["urn", "type", "name", "parent", "dependsOn", "inputs", "options"]);
+    // secretHashes only where an input holds a secret (README, "Plan format"): path -> a 16-hex hash, never the value.
+    const keys = ["urn", "type", "name", "parent", "dependsOn", "inputs", "options"];
+    assert.deepEqual(Object.keys(res), JSON.stringify(res.inputs).includes('"[secret]"') || res.secretHashes ? [...keys, "secretHashes"] : keys);
+    for (const h of Object.values(res.secretHashes ?? {})) assert.match(String(h), /^[0-9a-f]{16}$/);
     assert.deepEqual(Object.keys(res.options), ["protect", "ignoreChanges", "deleteBeforeReplace", "retainOnDelete", "replaceOnChanges", "deletedWith"]);
     assert.equal(typeof res.options.protect, "boolean");
     assert.ok(Array.isArray(res.options.ignoreChanges) && Array.isArray(res.options.replaceOnChanges));

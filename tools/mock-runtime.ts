@@ -1,7 +1,9 @@
 // Runs the Pulumi program in-process under Pulumi's mock runtime and records
 // every resource registration the engine would receive: type, name, parent,
 // the URNs it waits for (explicit dependsOn plus input dependencies), and its
-// inputs with every secret replaced by "[secret]". No cloud, CLI or credentials.
+// inputs with every secret replaced by "[secret]" (and a hash per secret, so plan diffs see a change
+// without the value). No cloud, CLI or credentials.
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Lifecycle options as the engine receives them (README, "Plan format"). */
@@ -26,6 +28,12 @@ export interface PlannedResource {
   dependsOn: string[];
   inputs: Record<string, unknown>;
   options: PlannedOptions;
+  /**
+   * Input path (dotted, array indexes as numbers) -> a short hash of each redacted secret's value,
+   * so `plan:diff` can say a secret changed without showing it. Offline, stack secrets are
+   * placeholders and generated ones mocks, so no real secret is ever hashed. Absent if none.
+   */
+  secretHashes?: Record<string, string>;
 }
 
 export interface Plan {
@@ -44,19 +52,32 @@ const resourceSig = "5cf8f73096256a8f31e491e813e4eb8e";
 const outputSig = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Wire value -> plain JSON, secrets redacted, resource references as URNs. */
-export function redact(value: unknown): unknown {
+/** A stable short hash of a secret's (unredacted) value: equal values, equal hashes. */
+export function secretHash(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(redact(value) ?? null)).digest("hex").slice(0, 16);
+}
+
+/**
+ * Wire value -> plain JSON, secrets redacted, resource references as URNs. With `hashes`, each
+ * redacted secret's hash is recorded under its path.
+ */
+export function redact(value: unknown, hashes?: Record<string, string>, path = ""): unknown {
   if (value === unknownValue) return "[unknown]";
-  if (Array.isArray(value)) return value.map(redact);
+  const at = (k: string | number) => (path ? `${path}.${k}` : String(k));
+  if (Array.isArray(value)) return value.map((v, i) => redact(v, hashes, at(i)));
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
     const sig = obj[sigKey];
-    if (sig === secretSig) return redacted;
+    const secret = (inner: unknown) => {
+      if (hashes) hashes[path] = secretHash(inner);
+      return redacted;
+    };
+    if (sig === secretSig) return secret(obj.value);
     if (sig === resourceSig) return obj.urn;
-    if (sig === outputSig) return obj.secret ? redacted : "value" in obj ? redact(obj.value) : "[unknown]";
+    if (sig === outputSig) return obj.secret ? secret(obj.value) : "value" in obj ? redact(obj.value, hashes, path) : "[unknown]";
     if (typeof sig === "string") return `[${sig}]`;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(obj)) out[k] = redact(v);
+    for (const [k, v] of Object.entries(obj)) out[k] = redact(v, hashes, at(k));
     return out;
   }
   return value;
@@ -195,13 +216,15 @@ export async function runUnderMocks(o: RunOptions): Promise<RunResult> {
         // A provider reference is "<urn>::<id>"; the resource waits for its provider like for any dependency.
         const providerRef: string = req.getProvider?.() ?? "";
         const provider = providerRef ? [providerRef.slice(0, providerRef.lastIndexOf("::"))] : [];
+        const hashes: Record<string, string> = {};
+        const inputs = redact(req.getObject()?.toJavaScript() ?? {}, hashes) as Record<string, unknown>;
         records.push({
           urn: engineUrn(resp.getUrn(), req.getType(), req.getName(), parent),
           type: req.getType(),
           name: req.getName(),
           parent: engineUrns.get(parent) ?? null,
           dependsOn: [...new Set<string>([...provider, ...req.getDependenciesList()])].map((u) => engineUrns.get(u) ?? u),
-          inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          inputs,
           options: {
             protect: req.getProtect(),
             ignoreChanges: req.getIgnorechangesList(),
@@ -210,6 +233,7 @@ export async function runUnderMocks(o: RunOptions): Promise<RunResult> {
             replaceOnChanges: req.getReplaceonchangesList(),
             deletedWith: req.getDeletedwith() ? (engineUrns.get(req.getDeletedwith()) ?? req.getDeletedwith()) : null,
           },
+          ...(Object.keys(hashes).length > 0 ? { secretHashes: hashes } : {}),
         });
       }
       cb(err, resp);
