@@ -24,23 +24,31 @@ export interface PlatformGatewayArgs {
 export const gatewayRef = `${gatewayNamespace}/platform-gateway`;
 export const tlsSecretName = "platform-tls";
 
+/**
+ * A TLS certificate for hosts served by the ingress gateway: its Secret sits in the gateway's
+ * namespace, where Istio resolves a Gateway's credentialName.
+ */
+export function gatewayCertificate(secretName: string, dnsNames: string[], issuerName: string, opts: pulumi.CustomResourceOptions) {
+  return certificate(
+    { name: secretName, namespace: gatewayNamespace },
+    {
+      secretName,
+      dnsNames,
+      issuerRef: { name: issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
+      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+      renewBefore: "720h",
+    },
+    opts,
+  );
+}
+
 export class PlatformGateway extends pulumi.ComponentResource {
   public readonly gateway: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: PlatformGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:edge:PlatformGateway", name, {}, opts);
     const hosts = [args.domain, `*.${args.domain}`];
-    certificate(
-      { name: tlsSecretName, namespace: gatewayNamespace },
-      {
-        secretName: tlsSecretName,
-        dnsNames: [args.domain, ...args.certificateHosts],
-        issuerRef: { name: args.issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
-        privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-        renewBefore: "720h",
-      },
-      { parent: this, dependsOn: [args.issuer, args.gatewayNamespace] },
-    );
+    gatewayCertificate(tlsSecretName, [args.domain, ...args.certificateHosts], args.issuerName, { parent: this, dependsOn: [args.issuer, args.gatewayNamespace] });
     this.gateway = gateway(
       { name: "platform-gateway", namespace: gatewayNamespace },
       {

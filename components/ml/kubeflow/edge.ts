@@ -10,7 +10,7 @@
 // (a 404). The two certificates cover disjoint hosts (see PlatformGateway's certificateHosts).
 import type * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { certificate } from "../../crds/cert-manager";
+import { gatewayCertificate } from "../../edge/gateway";
 import { gateway } from "../../crds/istio";
 import { gatewayNamespace, ingressGatewaySelector } from "../../edge/istio";
 import { uiHost, type UiRoutes } from "../../identity/ui-routes";
@@ -39,17 +39,7 @@ export const kubeflowHosts = (routes: Pick<UiRoutes, "domain">, kserve: boolean)
 
 export function kubeflowEdge(args: KubeflowEdgeArgs) {
   const hosts = kubeflowHosts(args.routes, args.kserve);
-  const cert = certificate(
-    { name: kubeflowTlsSecret, namespace: gatewayNamespace },
-    {
-      secretName: kubeflowTlsSecret,
-      dnsNames: hosts,
-      issuerRef: { name: args.issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
-      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-      renewBefore: "720h",
-    },
-    { parent: args.parent, dependsOn: [args.issuer, args.gatewayNamespace] },
-  );
+  const cert = gatewayCertificate(kubeflowTlsSecret, hosts, args.issuerName, { parent: args.parent, dependsOn: [args.issuer, args.gatewayNamespace] });
   const gw = gateway(
     { name: kubeflowGatewayName, namespace: kubeflowNamespace },
     {

@@ -17,11 +17,17 @@ export const objectStoreConfigMap = "pipelines-object-store";
 export const pipelinesIdentities = { api: { name: "kfp-api", serviceAccount: "ml-pipeline" }, ui: { name: "kfp-ui", serviceAccount: "ml-pipeline-ui" } } as const;
 export const credentialsSecretName = (identityName: string) => `${identityName}-s3-credentials`;
 
+/** A MinIO store always carries its endpoint (Cloud.bucket on existing clusters). */
+function minioUrl(endpoint: string | undefined): URL {
+  if (!endpoint) throw new Error("a MinIO object store has no endpoint; this is a bug in the cloud adapter");
+  return new URL(endpoint);
+}
+
 /** The pipelines-object-store ConfigMap's data: the API server speaks S3 only; the UI also reads gs:// itself. */
 export function objectStoreSettings(store: Pick<ObjectStore, "kind" | "region">, bucket: string, minioEndpoint?: string): Record<string, string> {
   switch (store.kind) {
     case "minio": {
-      const url = new URL(minioEndpoint ?? "http://minio.minio.svc.cluster.local:9000");
+      const url = minioUrl(minioEndpoint);
       const [host, namespace] = url.hostname.split(".");
       return { host: url.hostname, port: url.port || "80", secure: String(url.protocol === "https:"), bucket, region: store.region ?? "us-east-1", minioHost: host, minioNamespace: namespace };
     }
@@ -48,7 +54,7 @@ export function launcherConfig(store: Pick<ObjectStore, "kind" | "region">, buck
       return { defaultPipelineRoot: root, providers: yamlOf({ s3: { default: { region: store.region ?? "us-east-1", credentials: { fromEnv: true } } } }) };
     case "minio": {
       if (!credentialsSecret) throw new Error("a MinIO pipeline root needs the team's credentials Secret");
-      const url = new URL(minioEndpoint ?? "http://minio.minio.svc.cluster.local:9000");
+      const url = minioUrl(minioEndpoint);
       return {
         defaultPipelineRoot: root,
         providers: yamlOf({
@@ -77,7 +83,7 @@ export function argoArtifactRepository(store: Pick<ObjectStore, "kind" | "region
       return { archiveLogs: true, s3: { endpoint: "s3.amazonaws.com", bucket, region: store.region ?? "us-east-1", useSDKCreds: true, keyFormat } };
     case "minio": {
       if (!credentialsSecret) throw new Error("a MinIO artifact repository needs the team's credentials Secret");
-      const url = new URL(minioEndpoint ?? "http://minio.minio.svc.cluster.local:9000");
+      const url = minioUrl(minioEndpoint);
       return {
         archiveLogs: true,
         s3: {
