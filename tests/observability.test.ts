@@ -4,7 +4,7 @@
 // the findings of a review against the pinned charts' templates.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gatewayRef } from "../components/edge/gateway";
@@ -296,4 +296,11 @@ test("check-values: verbatim config paths and subcharts", () => {
   put("mimir-distributed", "2.0.0", "rollout_operator:\n  enabled: true\n");
   const missing = checkChartValues({ rollout_operator: { webhooks: { enabled: false } } }, join(dir, "none"), "mimir-distributed", "1.0.0");
   assert.match(missing[0].message, /no defaults found for mimir-distributed/);
+  assert.equal(missing[0].unchecked, undefined, "a chart without defaults is a failure");
+  // A subchart whose defaults are absent is a notice naming the unchecked keys, not a failure; `enabled` alone needs none.
+  rmSync(join(dir, "rollout-operator"), { recursive: true });
+  const sub = checkChartValues({ rollout_operator: { enabled: true, webhooks: { enabled: false } } }, dir, "mimir-distributed", "1.0.0");
+  assert.deepEqual(sub.map((x) => [x.path, x.unchecked]), [["rollout_operator", true]]);
+  assert.match(sub[0].message, /rollout-operator@0\.37\.1.*keys webhooks/);
+  assert.deepEqual(checkChartValues({ rollout_operator: { enabled: false } }, dir, "mimir-distributed", "1.0.0"), []);
 });
