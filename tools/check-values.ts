@@ -284,7 +284,7 @@ export function checkChartValues(values: unknown, defaultsDir: string, chart: st
     const { enabled: _enabled, ...rest } = v; // the parent's condition key, not the subchart's
     ours = Object.fromEntries(Object.entries(ours).filter(([k]) => k !== alias));
     if (Object.keys(rest).length === 0) continue;
-    if (resolveFolder(defaultsDir, sub.chart, sub.version) === undefined) {
+    if (resolveFolder(defaultsDir, sub.chart, sub.version, "") === undefined) {
       // Upstream data often lacks a parent's dependencies; say what went unchecked without failing the run.
       subProblems.push({ chart, version, path: alias, message: `not checked: no defaults for subchart ${sub.chart}@${sub.version} in ${defaultsDir} (keys ${Object.keys(rest).join(", ")})`, unchecked: true });
       continue;
