@@ -29,7 +29,6 @@ export async function platform(): Promise<Record<string, unknown>> {
   const k8s = { providers: { kubernetes: cloud.provider } };
   const domain = config.dns.domain;
   const replicas = config.tier === "prod" ? 2 : 1;
-  const url = (host: string, path = "") => `https://${host}.${domain}${path}`;
 
   const certManager = new CertManager(
     "cert-manager",
@@ -96,12 +95,9 @@ export async function platform(): Promise<Record<string, unknown>> {
     k8s,
   );
 
-  // Static OIDC clients: oauth2-proxy (its callback on every protected host); MLflow and Grafana get theirs ready for their add-ons.
-  const clients = [
-    { id: oauth2ProxyClientId, name: "Platform SSO", redirectURIs: ssoCallbacks(routes) },
-    { id: "mlflow", name: "MLflow", redirectURIs: [url("mlflow", "/callback")] },
-    { id: "grafana", name: "Grafana", redirectURIs: [url("grafana", "/login/generic_oauth")] },
-  ];
+  // One static OIDC client: oauth2-proxy, with its callback on every protected host. Every UI (MLflow,
+  // Grafana, Kubeflow) trusts the gateway-verified identity, so no other client (and secret) exists.
+  const clients = [{ id: oauth2ProxyClientId, name: "Platform SSO", redirectURIs: ssoCallbacks(routes) }];
   const dex = new Dex(
     "dex",
     {

@@ -161,7 +161,8 @@ test("Dex: issuer is the URL clients use, connectors from config with secrets by
   assert.deepEqual(dex.config.connectors.map((c: any) => [c.id, c.type]), [["cognito", "oidc"], ["github", "github"]]);
   assert.equal(dex.config.connectors[0].config.issuer, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz");
   assert.equal(dex.config.connectors[1].config.clientSecret, "$CONNECTOR_GITHUB_CLIENT_SECRET");
-  assert.deepEqual(dex.config.staticClients.map((c: any) => c.id), ["oauth2-proxy", "mlflow", "grafana"]);
+  // Only oauth2-proxy: UIs trust the gateway-verified identity, so an extra client would be an unused credential.
+  assert.deepEqual(dex.config.staticClients.map((c: any) => c.id), ["oauth2-proxy"]);
   assert.equal(dex.config.enablePasswordDB, false);
   const local = (chart(await plan("local"), "dex").inputs as any).values.config;
   assert.deepEqual(local.staticPasswords[0].hashFromEnv, "STATIC_USER_0_HASH");

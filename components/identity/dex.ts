@@ -1,7 +1,7 @@
 // Dex: the platform's OIDC provider at https://dex.<domain>. Upstream identity
-// providers come from config; static clients (oauth2-proxy now, MLflow and Grafana
-// later) get generated secrets. No secret appears in the chart's values: they reach
-// Dex as environment variables from a Secret (secretEnv / $VAR / hashFromEnv).
+// providers come from config; static clients (oauth2-proxy) get generated secrets.
+// No secret appears in the chart's values: they reach Dex as environment variables
+// from a Secret (secretEnv / $VAR / hashFromEnv).
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
