@@ -10,11 +10,11 @@
 // Exit 0 (changes or not); 1 invalid stack configuration; 2 usage error or bad input.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../infra/config/load";
 import type { Plan } from "./mock-runtime";
 import { diffPlans, type StackDiff } from "./plan-diff-core";
 import { renderComment, renderMarkdownFull, renderText } from "./plan-diff-render";
-import { loadPlans, PlanInputError } from "./plan-input";
+import { runCli } from "./cli";
+import { loadPlans } from "./plan-input";
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`plan:diff: ${problem}\n`);
@@ -65,7 +65,6 @@ export function pairStacks(before: Map<string, Plan>, after: Map<string, Plan>):
 }
 
 async function main() {
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => process.exit(e.code === "EPIPE" ? 0 : 2));
   const args = parseArgs(process.argv.slice(2));
   // The two sides load one after the other: a stack run under the mock runtime owns the process while it runs.
   const before = await loadPlans(args.before);
@@ -87,15 +86,4 @@ async function main() {
   process.stdout.write(`${renderText(diffs)}\n`);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  if (err instanceof PlanInputError || (err instanceof Error && err.name === "StackFileError")) {
-    process.stderr.write(`plan:diff: ${err.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`plan:diff failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(2);
-});
+runCli("plan:diff", main);

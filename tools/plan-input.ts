@@ -3,9 +3,11 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Plan } from "./mock-runtime";
+import { UsageError } from "./cli";
 import { planStack } from "./plan-stack";
 
-export class PlanInputError extends Error {}
+/** A plan file or folder that cannot be read as a plan. */
+export class PlanInputError extends UsageError {}
 
 const isJson = (ref: string) => ref.endsWith(".json");
 

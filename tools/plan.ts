@@ -5,7 +5,7 @@
 // key settings, and counts (plan-render.ts). --json: exactly one JSON object {stack, resources[]} on stdout (see
 // README, "Plan format"). Exit 0 on success; 1 on invalid configuration (the
 // problems on stderr, no stack trace); 2 on usage errors or program bugs.
-import { ConfigError } from "../infra/config/load";
+import { runCli } from "./cli";
 import { renderTree } from "./plan-render";
 import { loadedCloudSdks, planStack } from "./plan-stack";
 
@@ -15,8 +15,6 @@ function usage(): never {
 }
 
 async function main() {
-  // `npm run plan -- x | head` closes the pipe early: that is not an error.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => process.exit(e.code === "EPIPE" ? 0 : 2));
   const args = process.argv.slice(2);
   const json = args.includes("--json");
   const refs = args.filter((a) => a !== "--json");
@@ -34,11 +32,4 @@ async function main() {
   process.stdout.write(`\nCloud SDKs loaded: ${loadedCloudSdks().join(", ") || "none"}\nPlanned in ${ms.toFixed(0)} ms (offline, mock runtime; nothing was deployed).\n`);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  process.stderr.write(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(2);
-});
+runCli("plan", main);

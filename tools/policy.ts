@@ -6,11 +6,11 @@
 // --json: exactly {"policies": n, "violations": [{"policy", "urn", "level", "message"}]}.
 // Exit 0 without mandatory violations; 1 with any (or on invalid stack configuration); 2 usage/bad input.
 import { dirname, join } from "node:path";
-import { ConfigError } from "../infra/config/load";
 import { evaluate } from "../policy/evaluate";
 import { policies } from "../policy/policies";
 import { tierOf } from "../policy/tier";
-import { loadPlan, PlanInputError } from "./plan-input";
+import { runCli } from "./cli";
+import { loadPlan } from "./plan-input";
 import { repoRoot, stackPath } from "./stack-file";
 
 function usage(problem?: string): never {
@@ -20,7 +20,6 @@ function usage(problem?: string): never {
 }
 
 async function main() {
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => process.exit(e.code === "EPIPE" ? 0 : 2));
   const args = process.argv.slice(2);
   const json = args.includes("--json");
   const refs = args.filter((a) => a !== "--json");
@@ -44,15 +43,4 @@ async function main() {
   process.exit(mandatory.length > 0 ? 1 : 0);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  if (err instanceof PlanInputError) {
-    process.stderr.write(`policy: ${err.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`policy failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(2);
-});
+runCli("policy", main);
