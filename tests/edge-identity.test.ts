@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Plan, PlannedResource } from "../tools/mock-runtime";
+import { dexConnector } from "../components/identity/dex";
 import { cachedPlan, ofType } from "./helpers";
 
 const plan = cachedPlan;
@@ -186,4 +187,10 @@ test("oauth2-proxy: secrets redacted, secure cookies, PKCE, bearer token upstrea
     assert.ok(cfg.split("\n").includes(line), `missing: ${line}`);
   }
   assert.equal(values.replicaCount, 2, "prod runs two replicas");
+});
+
+test("Dex: Entra ID emails are lowercased, as config lowercases team members (Kubeflow matches emails exactly)", () => {
+  const { connector } = dexConnector({ type: "entra", id: "entra", name: "Entra ID", clientId: "c", clientSecret: "s", tenantId: "t" } as any, "https://dex.x/callback");
+  assert.equal((connector.config as any).emailToLowercase, true);
+  assert.equal(connector.type, "microsoft");
 });

@@ -51,7 +51,8 @@ export function dexConnector(c: ConnectorInput, redirectURI: string): { connecto
     case "google":
       return { secretEnv, connector: { ...base, type: "google", config: { ...oauth, hostedDomains: c.hostedDomains } } };
     case "entra":
-      return { secretEnv, connector: { ...base, type: "microsoft", config: { ...oauth, tenant: c.tenantId } } };
+      // Entra passes the userPrincipalName's case through; Kubeflow matches emails exactly and config lowercases them.
+      return { secretEnv, connector: { ...base, type: "microsoft", config: { ...oauth, tenant: c.tenantId, emailToLowercase: true } } };
     case "cognito":
       return {
         secretEnv,
