@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { kubeflowOverlays } from "../components/ml/kubeflow/manifests";
+import { kubeflowMysql } from "../components/ml/kubeflow/mysql-secrets";
 import { ingressGatewayPrincipal } from "../components/edge/istio";
 import { kubeflowManifests } from "../infra/versions";
 import {
@@ -17,6 +18,7 @@ import {
   fileEntries,
   isRemote,
   matchMirror,
+  mysqlProblems,
   nestedRemoteRefs,
   oldGatewayPrincipal,
   overlayRefs,
@@ -114,6 +116,26 @@ test("the old gateway principal appears only as a test op's value; every other g
       assert.ok(testValues.includes(m), `${o.name}: ${m} outside a test op`);
     }
     assert.equal(mentions.length, testValues.filter((v) => v === oldGatewayPrincipal).length, `${o.name}: the old principal appears only in test ops`);
+  }
+});
+
+test("each bundled MySQL: the overlay deletes upstream's Secret, and its server patch is guarded by test ops and leaves no empty password", () => {
+  for (const m of Object.values(kubeflowMysql)) {
+    const o = overlays.find((x) => x.name === m.overlay)!;
+    const deletes = ((o.k.patches ?? []) as { patch?: string }[]).map((p) => (typeof p.patch === "string" ? parse(p.patch) : undefined)).filter((p) => p?.$patch === "delete");
+    assert.ok(deletes.some((d) => d.kind === "Secret" && d.metadata?.name === m.secret && d.metadata?.namespace === "kubeflow"), `${m.overlay}: deletes upstream's Secret ${m.secret} (the program creates it)`);
+    const server = jsonPatches(o).filter((p) => (p.target as any)?.kind === "Deployment" && (p.target as any)?.name === m.server);
+    assert.equal(server.length, 1, `${m.overlay}: one JSON patch on Deployment ${m.server}`);
+    const ops = server[0].ops;
+    assert.equal(ops[0].op, "test", `${m.overlay}: the server patch starts with a test op (a moved upstream fails the build)`);
+    const changes = ops.filter((op) => op.op !== "test");
+    assert.ok(changes.length > 0);
+    assert.ok(ops.some((op) => op.op === "test" && JSON.stringify(op.value).includes("MYSQL_ALLOW_EMPTY_PASSWORD")), `${m.overlay}: the patch pins upstream's MYSQL_ALLOW_EMPTY_PASSWORD before removing it`);
+    for (const op of changes) assert.ok(!JSON.stringify(op.value ?? null).includes("MYSQL_ALLOW_EMPTY_PASSWORD"), `${m.overlay}: ${op.op} ${op.path} keeps an empty password allowed`);
+    // What the patch writes reads passwords from a Secret; it never writes one.
+    const envs = (v: unknown): { name?: string; value?: unknown }[] =>
+      Array.isArray(v) ? v.flatMap(envs) : v && typeof v === "object" ? [...("name" in v ? [v as { name?: string }] : []), ...Object.values(v).flatMap(envs)] : [];
+    for (const e of changes.flatMap((op) => envs(op.value))) assert.ok(!/PASSWORD/.test(e.name ?? "") || e.value === undefined, `${m.overlay}: env ${e.name} has a literal value`);
   }
 });
 
@@ -342,4 +364,41 @@ test("kustomize errors lose the temp paths and the deprecation noise; CRD schema
   assert.deepEqual(objects[0].spec, { group: "example.com", names: { kind: "Widget" }, scope: "Cluster" });
   assert.deepEqual((objects[0] as any).status, { acceptedNames: {} }, "the cut ends where spec.versions ends");
   assert.deepEqual(objects[1].metadata, { name: "c", namespace: "kubeflow" });
+});
+
+// A rendered Pipelines overlay, cut to what the MySQL invariants read.
+const env = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+const deployment = (name: string, container: Record<string, unknown>): K8sObject => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace: "kubeflow" }, spec: { template: { spec: { containers: [container] } } } } as K8sObject);
+const pipelinesRender = (): K8sObject[] => [
+  deployment("mysql", { name: "mysql", image: "mysql:8.4", env: [env("MYSQL_ROOT_PASSWORD", "mysql-secret", "password")] }),
+  ...["ml-pipeline", "metadata-grpc-deployment", "cache-server"].map((n) => deployment(n, { name: "c", image: `ghcr.io/kubeflow/${n}:2.16.0`, env: [env("DBCONFIG_USER", "mysql-secret", "username"), env("DBCONFIG_PASSWORD", "mysql-secret", "password")] })),
+  deployment("ml-pipeline-ui", { name: "ui", image: "ghcr.io/kubeflow/kfp-frontend:2.16.0" }),
+];
+
+test("MySQL invariants: a render whose server and clients use the program's Secret passes", () => {
+  assert.deepEqual(mysqlProblems(pipelinesRender(), "pipelines"), []);
+  assert.deepEqual(mysqlProblems(pipelinesRender(), "notebooks"), [], "another overlay need not render the Pipelines server");
+});
+
+test("MySQL invariants: each one fails on what it forbids", () => {
+  const fails = (objects: K8sObject[], re: RegExp, overlay = "pipelines") => {
+    const problems = mysqlProblems(objects, overlay);
+    assert.ok(problems.some((p) => re.test(p)), `${re}: ${problems.join("; ") || "no problem"}`);
+  };
+  const edit = (name: string, change: (c: any) => void) => {
+    const objects = pipelinesRender();
+    change((objects.find((o) => o.metadata?.name === name) as any).spec.template.spec.containers[0]);
+    return objects;
+  };
+  fails([...pipelinesRender(), { apiVersion: "v1", kind: "Secret", metadata: { name: "mysql-secret", namespace: "kubeflow" } }], /Secret kubeflow\/mysql-secret: the program creates it/);
+  fails([{ apiVersion: "v1", kind: "Secret", metadata: { name: "katib-mysql-secrets", namespace: "kubeflow" } }], /katib-mysql-secrets: the program creates it/, "katib");
+  fails(edit("mysql", (c) => c.env.push({ name: "MYSQL_ALLOW_EMPTY_PASSWORD", value: "true" })), /sets MYSQL_ALLOW_EMPTY_PASSWORD/);
+  fails(edit("mysql", (c) => (c.env = [{ name: "MYSQL_ALLOW_EMPTY_PASSWORD", value: "true" }])), /MYSQL_ROOT_PASSWORD does not come from mysql-secret key password/);
+  fails(edit("mysql", (c) => (c.env = [{ name: "MYSQL_ROOT_PASSWORD", value: "test" }])), /MYSQL_ROOT_PASSWORD does not come from mysql-secret/);
+  fails(edit("cache-server", (c) => (c.env = [env("DBCONFIG_PASSWORD", "other-secret", "password"), env("DBCONFIG_USER", "mysql-secret", "username")])), /cache-server: does not read mysql-secret key password/);
+  fails(edit("ml-pipeline", (c) => c.env.push(env("X", "mysql-secret", "root-password"))), /reads key root-password of mysql-secret, which holds only username, password/);
+  fails(pipelinesRender().filter((o) => o.metadata?.name !== "metadata-grpc-deployment"), /metadata-grpc-deployment: a client of mysql-secret is not rendered/);
+  fails(pipelinesRender().filter((o) => o.metadata?.name !== "mysql"), /Deployment mysql: the MySQL server of pipelines is not rendered/);
+  fails([deployment("katib-mysql", { name: "katib-mysql", image: "mysql:8.0", env: [env("MYSQL_ROOT_PASSWORD", "katib-mysql-secrets", "MYSQL_ROOT_PASSWORD")] })], /katib-db-manager: a client of katib-mysql-secrets is not rendered/, "katib");
+  fails([deployment("model-registry-db", { name: "db", image: "docker.io/library/mysql:8.3.0", env: [] })], /a MySQL server \(docker\.io\/library\/mysql:8\.3\.0\) the platform does not know/, "notebooks");
 });

@@ -6,7 +6,8 @@
 // still points at the pinned commit; and each overlay renders with kustomize against the checkout,
 // so a JSON patch `test` op or a `$patch: delete` whose target moved upstream fails here and not in
 // a deploy. Rendered overlays are checked against what the platform relies on (no SeaweedFS, no
-// bundled cert-manager/Istio/Dex/oauth2-proxy, no old gateway principal, only Kubeflow namespaces).
+// bundled cert-manager/Istio/Dex/oauth2-proxy, no old gateway principal, only Kubeflow namespaces,
+// no upstream MySQL credentials: each bundled server and its clients use the program's Secret).
 //
 // Upstream kustomizations that pull other repositories (Pipelines -> Argo Workflows, Trainer ->
 // JobSet) cannot render offline unless `--mirror` maps that repository (or one exact file URL) to
@@ -18,6 +19,7 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import { isScalar, isSeq, parse, parseDocument } from "yaml";
 import { kubeflowManifests } from "../infra/versions";
 import { kubeflowOverlays } from "../components/ml/kubeflow/manifests";
+import { kubeflowMysql, secretKeys, type MysqlCredentials } from "../components/ml/kubeflow/mysql-secrets";
 import { repoRoot } from "./stack-file";
 
 /** Where the overlays live, relative to the project root (components/ml/kubeflow/manifests.ts overlayPath). */
@@ -355,6 +357,63 @@ export function renderedInvariants(objects: K8sObject[], texts: string[], scopes
     }
   });
   return { kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b))), problems, warnings };
+}
+
+/** The parts of a container the MySQL invariants read. */
+interface Container {
+  name?: string;
+  image?: string;
+  env?: { name?: string; value?: unknown; valueFrom?: { secretKeyRef?: { name?: string; key?: string } } }[];
+  envFrom?: { secretRef?: { name?: string } }[];
+}
+const podContainers = (o: K8sObject): Container[] => {
+  const pod = (o as { spec?: { template?: { spec?: { containers?: Container[]; initContainers?: Container[] } } } }).spec?.template?.spec;
+  return [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])];
+};
+const isMysqlServer = (c: Container) => /^(docker\.io\/)?(library\/)?mysql[:@]/.test(c.image ?? "") || (c.image ?? "") === "mysql";
+
+/**
+ * The bundled MySQL servers (components/ml/kubeflow/mysql-secrets.ts): their Secrets are the
+ * program's, so none renders (it would carry upstream's fixed password and be owned by the
+ * Directory); no container may allow an empty root password; every MySQL server is a known one and
+ * takes its root password from its Secret; every known client reads that Secret; and a reference
+ * to one of these Secrets names only keys the program writes (a missing key stops the pod).
+ * `overlay` names the overlay rendered: the server and clients are required in their own overlay.
+ */
+export function mysqlProblems(objects: K8sObject[], overlay: string, servers: readonly MysqlCredentials[] = Object.values(kubeflowMysql)): string[] {
+  const problems: string[] = [];
+  const bySecret = new Map(servers.map((m) => [m.secret, m]));
+  const knownServers = new Set(servers.map((m) => m.server));
+  const workloads = objects.filter((o) => workloadKinds.has(o.kind ?? "") || o.kind === "Job");
+  for (const o of objects) {
+    if (o.kind === "Secret" && bySecret.has(o.metadata?.name ?? "")) problems.push(`Secret ${o.metadata?.namespace ?? ""}/${o.metadata?.name}: the program creates it with a generated password (components/ml/kubeflow/mysql.ts); delete upstream's ($patch: delete)`);
+  }
+  for (const w of workloads) {
+    const id = `${w.kind} ${w.metadata?.name}`;
+    for (const c of podContainers(w)) {
+      for (const e of c.env ?? []) {
+        if (e.name === "MYSQL_ALLOW_EMPTY_PASSWORD") problems.push(`${id}, container ${c.name}: sets MYSQL_ALLOW_EMPTY_PASSWORD; the root password must come from the program's Secret`);
+        const ref = e.valueFrom?.secretKeyRef;
+        const m = ref?.name ? bySecret.get(ref.name) : undefined;
+        if (m && !secretKeys(m).includes(ref!.key ?? "")) problems.push(`${id}, container ${c.name}: env ${e.name} reads key ${ref!.key} of ${m.secret}, which holds only ${secretKeys(m).join(", ")}`);
+      }
+      if (isMysqlServer(c) && !knownServers.has(w.metadata?.name ?? "")) problems.push(`${id}, container ${c.name}: a MySQL server (${c.image}) the platform does not know: give it a generated root password (components/ml/kubeflow/mysql-secrets.ts)`);
+    }
+  }
+  const reads = (w: K8sObject | undefined, secret: string, key: string, env?: string) =>
+    podContainers(w ?? {}).some((c) => (c.env ?? []).some((e) => (env === undefined || e.name === env) && e.valueFrom?.secretKeyRef?.name === secret && e.valueFrom.secretKeyRef.key === key));
+  for (const m of servers.filter((s) => s.overlay === overlay)) {
+    const deployment = (name: string) => workloads.find((w) => w.kind === "Deployment" && w.metadata?.name === name);
+    const server = deployment(m.server);
+    if (!server) problems.push(`Deployment ${m.server}: the MySQL server of ${overlay} is not rendered (renamed upstream?); its Secret ${m.secret} would have no server`);
+    else if (!reads(server, m.secret, m.passwordKey, "MYSQL_ROOT_PASSWORD")) problems.push(`Deployment ${m.server}: MYSQL_ROOT_PASSWORD does not come from ${m.secret} key ${m.passwordKey}`);
+    for (const client of m.clients) {
+      const w = deployment(client);
+      if (!w) problems.push(`Deployment ${client}: a client of ${m.secret} is not rendered (renamed upstream?)`);
+      else for (const key of secretKeys(m)) if (!reads(w, m.secret, key)) problems.push(`Deployment ${client}: does not read ${m.secret} key ${key}; it would log in with other credentials than the program's`);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -702,6 +761,7 @@ async function checkIn(
     report.problems.push(...inv.problems);
     report.warnings.push(...inv.warnings);
     report.problems.push(...unmatchedPatchTargets(readFileSync(findKustomization(join(overlaysDir, report.name))!, "utf8"), objects));
+    report.problems.push(...mysqlProblems(objects, report.name));
   }
 
   const problems = manifests.problems.length + overlays.reduce((n, o) => n + o.problems.length, 0);

@@ -2,12 +2,14 @@
 // kustomize.v2.Directory per component overlay (kustomize/kubeflow/, see manifests.ts), the
 // Kubeflow gateway on the platform's edge (edge.ts), Pipelines on the platform's object store
 // (pipelines-store.ts) with the mesh exceptions its sidecar-less pods need (mesh-exceptions.ts),
-// KServe's ingress settings (kserve.ts) and the teams as Profiles (teams.ts).
+// generated root passwords for Pipelines' and Katib's MySQL (mysql.ts), KServe's ingress settings
+// (kserve.ts) and the teams as Profiles (teams.ts).
 //
 // What waits on what (the deploy DAG, kept shallow):
 //   istiod ─ platform (namespaces, roles) ─┬─ every other component, in parallel
 //   cert-manager's issuer ─────────────────┘  (their webhook Certificates need cert-manager)
 //   pipelines' service accounts, store settings and credentials ─ pipelines
+//   each bundled MySQL's root Secret (in kubeflow, so after platform) ─ pipelines, katib
 //   profiles ─ each team's Profile (ready when the controller adds its finalizer)
 //            ─ the team's contributors, identity annotation and pipeline settings
 // Objects that need a webhook of their own component (KServe and Trainer runtimes) wait for it
@@ -22,6 +24,7 @@ import { kubeflowEdge } from "./edge";
 import { kserveIngressTransform } from "./kserve";
 import { overlayDirectory, type KubeflowOverlay } from "./manifests";
 import { kserveExceptions, meshExceptions, pipelinesExceptions } from "./mesh-exceptions";
+import { kubeflowMysqlSecrets } from "./mysql";
 import { pipelinesStore } from "./pipelines-store";
 import { KubeflowTeams, teamBucket } from "./teams";
 
@@ -54,15 +57,18 @@ export class Kubeflow extends pulumi.ComponentResource {
     const edge = kubeflowEdge({ ...args, kubeflowNamespace: platform, parent: this });
     this.url = edge.url;
 
-    for (const overlay of ["central-dashboard", "admission-webhook", "notebooks", "pvc-viewer", "volumes-web-app", "tensorboard", "katib", "trainer"] as const) {
+    for (const overlay of ["central-dashboard", "admission-webhook", "notebooks", "pvc-viewer", "volumes-web-app", "tensorboard", "trainer"] as const) {
       dir(overlay, base);
     }
+    // The overlays delete upstream's fixed MySQL credentials; these replace them.
+    const mysql = kubeflowMysqlSecrets({ kubeflowNamespace: platform, parent: this });
+    dir("katib", [...base, mysql.katib]);
     const profiles = dir("profiles", base);
 
     const buckets = new Map(args.teams.map((t) => [t.name, teamBucket(args.cloud, t.name, this)]));
     const store = pipelinesStore({ cloud: args.cloud, kubeflowNamespace: platform, teamBuckets: [...buckets.values()], parent: this });
     const exceptions = meshExceptions(pipelinesExceptions, { parent: this, dependsOn: [platform] });
-    dir("pipelines", [...base, ...store.ready, ...exceptions]);
+    dir("pipelines", [...base, ...store.ready, ...exceptions, mysql.pipelines]);
 
     if (args.kserve) {
       const kserveExceptionsReady = meshExceptions(kserveExceptions, { parent: this, dependsOn: [platform] });
