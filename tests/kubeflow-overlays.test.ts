@@ -310,6 +310,9 @@ test("rendered invariants: each one fails on what it forbids", () => {
   fails(obj("ConfigMap", "x"), /no namespace: it would land in the provider's default namespace/);
   fails(obj("Widget", "w", undefined, "example.com/v1"), /example\.com\/Widget is not a known cluster-scoped kind/);
   fails(obj("Namespace", "kubeflow-user-example-com"), /not a Kubeflow namespace/);
+  const injected = { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: "w", annotations: { "cert-manager.io/inject-ca-from": "kubeflow/c" } } };
+  fails({ ...injected, webhooks: [{ clientConfig: { caBundle: "" } }] }, /sets a caBundle that cert-manager injects/);
+  assert.deepEqual(invariants([{ ...injected, webhooks: [{ clientConfig: {} }] }]).problems, [], "without caBundle the injector owns the field");
   const r = invariants([obj("ClusterRole", "x", "kubeflow", "rbac.authorization.k8s.io/v1")]);
   assert.match(r.warnings.join(), /cluster-scoped but has namespace kubeflow/);
 });

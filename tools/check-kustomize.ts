@@ -275,8 +275,9 @@ export function nestedRemoteRefs(start: string[], fs: WalkFs, follow: (r: Remote
 export interface K8sObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string };
-  spec?: { scope?: string; group?: string; names?: { kind?: string } };
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: { scope?: string; group?: string; names?: { kind?: string }; conversion?: { webhook?: { clientConfig?: { caBundle?: string } } } };
+  webhooks?: { clientConfig?: { caBundle?: string } }[];
 }
 
 export const kubeflowNamespaces = ["kubeflow", "kubeflow-system"] as const;
@@ -328,6 +329,13 @@ const foreignNamespaces = new Set(["cert-manager", "istio-system", "istio-ingres
 /** Names of what the Pipelines overlay removes (SeaweedFS, metacontroller): nothing of theirs may stay, least of all RBAC. */
 const removedComponent = /(^|[-.])(seaweedfs|metacontroller|meta-controller)([-.]|$)/;
 
+/** A webhook configuration or CRD that carries a caBundle while cert-manager's injector owns that field. */
+function injectedCaBundle(o: K8sObject): boolean {
+  if (o.metadata?.annotations?.["cert-manager.io/inject-ca-from"] === undefined) return false;
+  const bundles = [...(o.webhooks ?? []).map((w) => w.clientConfig), o.spec?.conversion?.webhook?.clientConfig];
+  return bundles.some((c) => c !== undefined && "caBundle" in c);
+}
+
 /** Kinds and counts, and the platform's invariants, for one rendered overlay. */
 export function renderedInvariants(objects: K8sObject[], texts: string[], scopes: Map<string, string>): { kinds: Record<string, number>; problems: string[]; warnings: string[] } {
   const kinds: Record<string, number> = {};
@@ -343,6 +351,7 @@ export function renderedInvariants(objects: K8sObject[], texts: string[], scopes
     else if (removedComponent.test(name) || (kind === "CustomResourceDefinition" && o.spec?.group === "metacontroller.k8s.io")) problems.push(`${id}: left over from SeaweedFS/metacontroller, which are removed: delete it too (unused RBAC and service accounts are privileges nobody needs)`);
     if (workloadKinds.has(kind) && (foreignWorkload.test(name) || (ns !== undefined && foreignNamespaces.has(ns)))) problems.push(`${id}: the platform installs cert-manager, Istio, Dex and oauth2-proxy itself; Kubeflow's copy must not render`);
     if (kind === "Gateway" && name === "kubeflow-gateway") problems.push(`${id}: the program creates kubeflow/kubeflow-gateway (its host depends on the stack); delete the manifests' one`);
+    if (injectedCaBundle(o)) problems.push(`${id}: sets a caBundle that cert-manager injects (cert-manager.io/inject-ca-from): remove it, or every refresh diffs and an update fights the injector`);
     if (texts[i]?.includes(oldGatewayPrincipal)) problems.push(`${id}: still names ${oldGatewayPrincipal}; the platform's gateway is another service account (replace it, with a JSON patch test op)`);
     const key = `${groupOf(o.apiVersion)}/${kind}`;
     const scope = clusterScopedKinds.has(key) ? "Cluster" : builtinGroups.has(groupOf(o.apiVersion)) ? "Namespaced" : scopes.get(key);
