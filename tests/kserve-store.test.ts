@@ -135,6 +135,8 @@ test("the storage initializer reaches the store in either sidecar mode: nothing 
     assert.equal(values.pilot?.env?.ENABLE_NATIVE_SIDECARS, undefined, s);
     // The chart's compatibility profiles 1.25 and 1.26 set ENABLE_NATIVE_SIDECARS "false".
     assert.ok(!["1.25", "1.26"].includes(values.compatibilityVersion), s);
+    // A native sidecar gates the next init container only through its startup probe.
+    assert.notEqual(values.global?.proxy?.startupProbe?.enabled, false, s);
     // Through the sidecar, calls to GCS, S3, STS and the GKE metadata server leave as passthrough.
     assert.notEqual(values.meshConfig?.outboundTrafficPolicy?.mode, "REGISTRY_ONLY", s);
     // No egress restriction in team namespaces (NetworkPolicy or Istio Sidecar).
