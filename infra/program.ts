@@ -177,7 +177,7 @@ export async function platform(): Promise<Record<string, unknown>> {
       ...(observability ? { grafana: observability.grafanaUrl } : {}),
       ...(kubeflow ? { kubeflow: kubeflow.url } : {}),
     },
-    ...(kubeflow ? { kubeflow: { dashboardUrl: kubeflow.url, teamNamespaces: kubeflow.teamNamespaces } } : {}),
+    ...(kubeflow ? { kubeflow: { dashboardUrl: kubeflow.url, teamNamespaces: kubeflow.teamNamespaces, teamBuckets: kubeflow.teamBuckets } } : {}),
     ...(mlflow ? { mlflow: { trackingUri: mlflow.url, inClusterTrackingUri: mlflow.inClusterTrackingUri, artifactStore: mlflow.artifactStore } } : {}),
   };
 }

@@ -126,7 +126,10 @@ test("existing clusters: MinIO credentials per team, referenced by the launcher 
   assert.match(data.providers, /secretName: team-sandbox-s3-credentials/);
   const repo = named(ofType(plan, "kubernetes:core/v1:ConfigMap"), "artifact-repositories")!;
   assert.match((repo.inputs as any).data["default-namespaced"], /accessKeySecret:\n\s+name: team-sandbox-s3-credentials/);
-  assert.equal(ofType(plan, "kubernetes:core/v1:ServiceAccountPatch").length, 0, "no cloud identity to annotate");
+  // No cloud identity to annotate: default-editor only lists the Secret, for KServe (kserve-store.test.ts).
+  const [patch] = ofType(plan, "kubernetes:core/v1:ServiceAccountPatch");
+  assert.deepEqual((patch.inputs as any).metadata.annotations, {});
+  assert.deepEqual((patch.inputs as any).secrets, [{ name: "team-sandbox-s3-credentials" }]);
 });
 
 test("the mesh exceptions are one workload and one port each, and listed", async () => {

@@ -41,6 +41,16 @@ export interface WorkloadIdentity {
   ready: pulumi.Resource[];
 }
 
+/** What a consumer of a workload identity's credentials needs beyond the grants. */
+export interface WorkloadIdentityOptions {
+  /**
+   * Annotations for the credentials Secret, where the cloud makes one (existing clusters: MinIO keys).
+   * A consumer that reads its store's address from the Secret itself says so here (KServe's
+   * serving.kserve.io/s3-endpoint, ...). Ignored where the identity needs no Secret (GKE, EKS).
+   */
+  credentialsSecretAnnotations?: pulumi.Input<Record<string, string>>;
+}
+
 /** A PostgreSQL database of one consumer (MLflow; later Pipelines, Katib), with a user of its own. */
 export interface Database {
   /** Private address the consumer connects to (Cloud SQL private IP, RDS endpoint, in-cluster Service). */
@@ -88,7 +98,7 @@ export interface Cloud {
   /** external-dns provider name for this cloud; undefined where DNS is not managed (existing clusters). */
   dnsProvider?: "google" | "aws";
   /** Binds a Kubernetes service account to a cloud identity that holds exactly `grants`. */
-  workloadIdentity(name: string, sa: ServiceAccountRef, grants: Grant[], opts?: pulumi.ComponentResourceOptions): WorkloadIdentity;
+  workloadIdentity(name: string, sa: ServiceAccountRef, grants: Grant[], opts?: pulumi.ComponentResourceOptions, options?: WorkloadIdentityOptions): WorkloadIdentity;
   /** Creates a private bucket. */
   bucket(name: string, opts?: BucketOptions, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore;
   /**

@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { ExistingSettings, PlatformConfig } from "../../infra/config/resolve";
 import { Minio, minioRegion } from "../data/minio";
 import { CnpgPostgres } from "./cnpg";
-import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
+import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity, WorkloadIdentityOptions } from "./cloud";
 
 export interface ExistingClusterArgs {
   settings: ExistingSettings;
@@ -47,10 +47,11 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
    * whose policy allows exactly those buckets, and a Secret `<name>-s3-credentials` (AWS_ACCESS_KEY_ID,
    * AWS_SECRET_ACCESS_KEY) in sa.namespace: `credentialsSecret`. `opts` places the resources (parent) and
    * applies to that Secret: if this program creates the consumer's namespace, pass dependsOn it.
-   * `ready` holds the Jobs that made the buckets, the user and its policy, and the Secret.
+   * `ready` holds the Jobs that made the buckets, the user and its policy, and the Secret, which
+   * carries `options.credentialsSecretAnnotations`.
    * Other grants (dnsRecords) have no equivalent and fail.
    */
-  workloadIdentity(name: string, sa: ServiceAccountRef, grants: Grant[], opts?: pulumi.ComponentResourceOptions): WorkloadIdentity {
+  workloadIdentity(name: string, sa: ServiceAccountRef, grants: Grant[], opts?: pulumi.ComponentResourceOptions, options: WorkloadIdentityOptions = {}): WorkloadIdentity {
     const none = { annotations: pulumi.output<Record<string, string>>({}), principal: pulumi.output<string | undefined>(undefined), serviceAccount: sa, ready: [] };
     if (grants.length === 0) return none;
     const other = grants.filter((g) => g.kind !== "objectStore");
@@ -67,7 +68,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
       }
       return { bucket, access: g.access };
     });
-    const user = this.minio!.user(name, sa.namespace, minioGrants, opts);
+    const user = this.minio!.user(name, sa.namespace, minioGrants, opts, options.credentialsSecretAnnotations);
     return {
       annotations: pulumi.output<Record<string, string>>({}),
       principal: pulumi.output<string | undefined>(user.user),

@@ -232,8 +232,15 @@ export class Minio extends pulumi.ComponentResource {
    * A MinIO user `name` with a generated secret key and a policy (also named `name`) allowing exactly
    * `grants`, and a Secret `<name>-s3-credentials` in `consumerNamespace` with its keys. `opts` applies
    * to the consumer's Secret too: pass dependsOn the consumer's namespace if this program creates it.
+   * `secretAnnotations` go on that Secret (e.g. where a consumer reading it finds this MinIO).
    */
-  user(name: string, consumerNamespace: string, grants: { bucket: string; access: MinioAccess }[], opts?: pulumi.CustomResourceOptions): MinioUser {
+  user(
+    name: string,
+    consumerNamespace: string,
+    grants: { bucket: string; access: MinioAccess }[],
+    opts?: pulumi.CustomResourceOptions,
+    secretAnnotations?: pulumi.Input<Record<string, string>>,
+  ): MinioUser {
     if (!userName.test(name)) throw new Error(`MinIO user "${name}": use 3-64 lowercase letters, digits or hyphens, starting and ending with a letter or digit`);
     if (this.users.has(name)) throw new Error(`MinIO user "${name}" is created twice; one workload identity per name`);
     const unknown = grants.filter((g) => !this.buckets.has(g.bucket)).map((g) => g.bucket);
@@ -276,7 +283,7 @@ export class Minio extends pulumi.ComponentResource {
     const credentialsSecret = new k8s.core.v1.Secret(
       `${name}-s3-credentials`,
       {
-        metadata: { name: `${name}-s3-credentials`, namespace: consumerNamespace, labels: { "app.kubernetes.io/part-of": "mlops-platform" } },
+        metadata: { name: `${name}-s3-credentials`, namespace: consumerNamespace, labels: { "app.kubernetes.io/part-of": "mlops-platform" }, annotations: secretAnnotations },
         stringData: { AWS_ACCESS_KEY_ID: name, AWS_SECRET_ACCESS_KEY: secretKey },
       },
       placed,

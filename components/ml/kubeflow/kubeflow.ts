@@ -42,6 +42,8 @@ export interface KubeflowArgs {
 export class Kubeflow extends pulumi.ComponentResource {
   public readonly url: string;
   public readonly teamNamespaces: string[];
+  /** Each team's own bucket as a URL (gs://, s3://): where its models' storageUri points. */
+  public readonly teamBuckets: pulumi.Output<Record<string, string>>;
   public readonly directories: Partial<Record<KubeflowOverlay, k8s.kustomize.v2.Directory>> = {};
 
   constructor(name: string, args: KubeflowArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -76,8 +78,9 @@ export class Kubeflow extends pulumi.ComponentResource {
       dir("models-web-app", base);
     }
 
-    const teams = new KubeflowTeams("teams", { cloud: args.cloud, teams: args.teams, profilesController: profiles, buckets }, { parent: this });
+    const teams = new KubeflowTeams("teams", { cloud: args.cloud, teams: args.teams, profilesController: profiles, buckets, kserve: args.kserve }, { parent: this });
     this.teamNamespaces = teams.teams.map((t) => t.namespace);
-    this.registerOutputs({ url: this.url, teamNamespaces: this.teamNamespaces });
+    this.teamBuckets = pulumi.all(teams.teams.map((t) => t.bucket.url)).apply((urls) => Object.fromEntries(urls.map((url, i) => [teams.teams[i].namespace, url])));
+    this.registerOutputs({ url: this.url, teamNamespaces: this.teamNamespaces, teamBuckets: this.teamBuckets });
   }
 }

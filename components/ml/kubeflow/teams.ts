@@ -13,6 +13,7 @@ import { authorizationPolicy } from "../../crds/istio";
 import { ingressGatewayPrincipal } from "../../edge/istio";
 import type { TeamQuota, TeamRole, TeamSettings } from "../../../infra/config/kubeflow";
 import { argoArtifactRepository, launcherConfig } from "./pipelines-store";
+import { kserveStoreAccess } from "./kserve";
 
 /** The service account notebooks, pipeline runs and models of a team run as (created by the profile controller). */
 export const teamServiceAccount = "default-editor";
@@ -45,6 +46,8 @@ export interface KubeflowTeamsArgs {
   profilesController: pulumi.Resource;
   /** Each team's bucket (teamBucket), made beforehand because Pipelines' UI also reads them. */
   buckets: Map<string, ObjectStore>;
+  /** KServe is installed: default-editor also carries what its storage initializer needs to pull models. */
+  kserve: boolean;
 }
 
 /** A team's own bucket. */
@@ -61,11 +64,11 @@ export class KubeflowTeams extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubeflowTeamsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:ml:KubeflowTeams", name, {}, opts);
-    for (const team of args.teams) this.teams.push(this.team(args.cloud, team, args.profilesController, args.buckets.get(team.name)!));
+    for (const team of args.teams) this.teams.push(this.team(args.cloud, team, args.profilesController, args.buckets.get(team.name)!, args.kserve));
     this.registerOutputs({ namespaces: this.teams.map((t) => t.namespace) });
   }
 
-  private team(cloud: Cloud, team: TeamSettings, controller: pulumi.Resource, bucket: ObjectStore): TeamResources {
+  private team(cloud: Cloud, team: TeamSettings, controller: pulumi.Resource, bucket: ObjectStore, kserve: boolean): TeamResources {
     const ns = team.name;
     const parent = { parent: this };
     const p = profile(
@@ -99,12 +102,32 @@ export class KubeflowTeams extends pulumi.ComponentResource {
       { kind: "objectStore", store: bucket, access: "readWrite" },
       ...team.buckets.map((b): Grant => ({ kind: "objectStore", store: cloud.externalBucket(b.name), access: b.access })),
     ];
-    const identity = cloud.workloadIdentity(`team-${ns}`, { namespace: ns, name: teamServiceAccount }, grants, inNamespace);
-    if (cloud.kind !== "existing") {
-      // The controller never updates an existing default-editor, so this annotation stays ours.
+    // KServe's storage initializer pulls models as default-editor: what it needs besides the identity
+    // depends on the store (kserve.ts, kserveStoreAccess).
+    const access = kserve ? pulumi.output(bucket.endpoint).apply((endpoint) => kserveStoreAccess(bucket, endpoint)) : undefined;
+    const identity = cloud.workloadIdentity(
+      `team-${ns}`,
+      { namespace: ns, name: teamServiceAccount },
+      grants,
+      inNamespace,
+      access ? { credentialsSecretAnnotations: access.credentialsSecretAnnotations } : {},
+    );
+    // Static keys (MinIO) reach the storage initializer only through a Secret the ServiceAccount lists.
+    const listedSecret = access && identity.credentialsSecret ? identity.credentialsSecret : undefined;
+    if (cloud.kind !== "existing" || listedSecret) {
+      // The controller never updates an existing default-editor, so these fields stay ours. KServe's pod
+      // webhook fails a model's pod if a listed Secret is missing: the patch waits for it (identity.ready)
+      // and is removed before it.
       new k8s.core.v1.ServiceAccountPatch(
         `${ns}-${teamServiceAccount}`,
-        { metadata: { name: teamServiceAccount, namespace: ns, annotations: identity.annotations } },
+        {
+          metadata: {
+            name: teamServiceAccount,
+            namespace: ns,
+            annotations: pulumi.all([identity.annotations, access?.serviceAccountAnnotations ?? {}]).apply(([id, k]) => ({ ...id, ...k })),
+          },
+          ...(listedSecret ? { secrets: [{ name: listedSecret }] } : {}),
+        },
         { ...parent, dependsOn: [p, ...identity.ready] },
       );
     }
