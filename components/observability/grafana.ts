@@ -102,7 +102,7 @@ export class Grafana extends pulumi.ComponentResource {
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: datasources() } },
         sidecar: {
           resources: requests(w["grafana-sidecar"]),
-          dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", folderAnnotation: null, provider: { allowUiUpdates: false } },
+          dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", provider: { allowUiUpdates: false } },
         },
       },
       { parent: this, dependsOn: [ns, adminSecret, ...boards] },

@@ -78,7 +78,7 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
             replicas: w["loki-ingester"].replicas,
             zoneAwareReplication: { enabled: false },
             // The ingester's volumes are a list of claims in this chart (not size/storageClass).
-            persistence: { enabled: true, claims: [{ name: "data", accessModes: ["ReadWriteOnce"], size: `${a.settings.sizes.lokiStorageGb}Gi`, storageClass: a.storageClass ?? null }] },
+            persistence: { enabled: true, claims: [{ name: "data", accessModes: ["ReadWriteOnce"], size: `${a.settings.sizes.lokiStorageGb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) }] },
             resources: requests(w["loki-ingester"]),
           },
           distributor: { replicas: w["loki-distributor"].replicas, resources: requests(w["loki-distributor"]) },
