@@ -203,6 +203,26 @@ for (const name of committedStacks()) {
   });
 }
 
+/** Kubernetes' rule: does one toleration tolerate a taint? */
+const tolerates = (t: { key?: string; operator?: string; value?: string; effect?: string }, taint: { key: string; value: string; effect: string }) =>
+  (!t.effect || t.effect === taint.effect) &&
+  (t.operator === "Exists" ? !t.key || t.key === taint.key : t.key === taint.key && (t.value ?? "") === taint.value);
+/** GKE and EKS spell taint effects NO_SCHEDULE etc. */
+const k8sEffect: Record<string, string> = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" };
+
+test("Alloy tolerates every taint configured on any node pool of any stack (GPU nodes run the training pods)", async () => {
+  let seen = 0;
+  for (const name of committedStacks()) {
+    const p = await cachedPlan(name);
+    const pools = [...ofType(p, "gcp:container/nodePool:NodePool").map((r) => (r.inputs as any).nodeConfig?.taints), ...ofType(p, "aws:eks/nodeGroup:NodeGroup").map((r) => (r.inputs as any).taints)];
+    const taints = pools.flat().filter(Boolean).map((t: any) => ({ key: t.key, value: t.value ?? "", effect: k8sEffect[t.effect] ?? t.effect }));
+    const tolerations = values(p, "alloy").controller.tolerations ?? [];
+    for (const taint of taints) assert.ok(tolerations.some((t: any) => tolerates(t, taint)), `${name}: Alloy does not tolerate ${taint.key}=${taint.value}:${taint.effect}`);
+    seen += taints.length;
+  }
+  assert.ok(seen > 0, "some committed stack has a tainted pool (else this test checks nothing)");
+});
+
 test("retention follows the tier: dev keeps less than prod, and Tempo's is in hours (a Go duration)", async () => {
   const dev = await cachedPlan("gke-dev");
   const prod = await cachedPlan("prod");

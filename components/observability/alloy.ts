@@ -30,6 +30,10 @@ export function alloyValues(a: { cluster: string; workloads: Record<string, Work
     },
     controller: {
       type: "daemonset",
+      // Every node, tainted ones included (GPU pools carry nvidia.com/gpu:NoSchedule, and GKE adds the
+      // matching toleration only to pods that request a GPU): training and pipeline pods run there,
+      // and discovery is node-local, so a node without Alloy has no logs, cAdvisor or scrapes at all.
+      tolerations: [{ operator: "Exists" }],
       podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "12345", "prometheus.io/path": "/metrics" },
     },
     alloy: {
