@@ -223,6 +223,38 @@ test("Alloy tolerates every taint configured on any node pool of any stack (GPU 
   assert.ok(seen > 0, "some committed stack has a tainted pool (else this test checks nothing)");
 });
 
+test("Kubeflow's isolated namespaces admit Alloy's scrapes, only from Alloy and only on metrics ports, once the platform Directory made them", async () => {
+  for (const name of committedStacks()) {
+    const p = await cachedPlan(name);
+    const dir = ofType(p, "kubernetes:kustomize/v2:Directory").find((r) => r.name === "kubeflow-platform");
+    assert.ok(dir, `${name}: Kubeflow is on in every committed stack`);
+    const policies = ofType(p, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const alloy = [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "alloy" } } }];
+    const inNs = (ns: string) => policies.filter((r) => (r.inputs as any).metadata.namespace === ns && JSON.stringify((r.inputs as any).spec.ingress ?? []).includes("monitoring"));
+    for (const ns of ["kubeflow", "kubeflow-system"]) {
+      const mine = inNs(ns);
+      const byPodSelector = Object.fromEntries(mine.map((r) => [JSON.stringify((r.inputs as any).spec.podSelector), (r.inputs as any).spec.ingress]));
+      // Every meshed pod: Istio's merged metrics (prometheus.io annotations rewritten to 15020).
+      assert.deepEqual(byPodSelector["{}"], [{ from: alloy, ports: [{ protocol: "TCP", port: 15020 }] }], `${name} ${ns}`);
+      for (const r of mine) assert.ok(r.dependsOn.includes(dir.urn), `${name}: ${r.name} waits for the namespaces`);
+      if (ns === "kubeflow") {
+        // katib-controller is outside the mesh and annotated prometheus.io/port 8080 (kubeflow/manifests 26.03).
+        assert.deepEqual(byPodSelector[JSON.stringify({ matchLabels: { "katib.kubeflow.org/component": "controller" } })], [{ from: alloy, ports: [{ protocol: "TCP", port: 8080 }] }]);
+        assert.equal(mine.length, 2);
+      } else assert.equal(mine.length, 1);
+    }
+  }
+  // Kubeflow off: no policies in its namespaces.
+  const { runUnderMocks } = await import("../tools/mock-runtime");
+  const { readStackFile, projectName } = await import("../tools/stack-file");
+  const { platform } = await import("../infra/program");
+  const file = readStackFile("local");
+  file.config["platform:kubeflow"] = JSON.stringify({ enabled: false });
+  const off = await runUnderMocks({ project: projectName, stack: file.stack, config: file.config, secretKeys: file.secretKeys, program: platform });
+  assert.deepEqual(off.plan.resources.filter((r) => /^kubeflow/.test((r.inputs as any).metadata?.namespace ?? "") && r.type.includes("NetworkPolicy")), []);
+  assert.ok(off.plan.resources.some((r) => r.type === "kubernetes:helm.sh/v4:Chart" && (r.inputs as any).name === "alloy"));
+});
+
 test("retention follows the tier: dev keeps less than prod, and Tempo's is in hours (a Go duration)", async () => {
   const dev = await cachedPlan("gke-dev");
   const prod = await cachedPlan("prod");
