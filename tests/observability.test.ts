@@ -116,6 +116,9 @@ for (const name of committedStacks()) {
     const mimir = by("prometheus");
     assert.match(mimir.url, /^http:\/\/mimir-gateway\.monitoring\.svc\.cluster\.local\/prometheus$/);
     assert.equal(mimir.jsonData.exemplarTraceIdDestinations[0].datasourceUid, datasourceUids.traces);
+    // The exemplar label Grafana links on is the one Tempo's metrics generator writes (its default "traceID").
+    const tempoLabel = values(p, "tempo").tempo.overrides?.defaults?.metrics_generator?.trace_id_label_name ?? "traceID";
+    assert.deepEqual(mimir.jsonData.exemplarTraceIdDestinations.map((d: any) => d.name), [tempoLabel]);
     const loki = by("loki");
     assert.equal(loki.jsonData.derivedFields[0].datasourceUid, datasourceUids.traces);
     assert.equal(loki.jsonData.derivedFields[0].url, "$${__value.raw}", "escaped: Grafana expands ${...} in provisioning files");

@@ -25,3 +25,9 @@ export const tracingProviderName = "otel-tracing";
 
 /** Grafana datasource uids: fixed, so links between signals (and dashboards) resolve. */
 export const datasourceUids = { metrics: "mimir", logs: "loki", traces: "tempo" } as const;
+
+/**
+ * The exemplar label that holds the trace id in Tempo's span metrics and service graph: Tempo's
+ * default trace_id_label_name (modules/generator/registry: "traceID" when unset), left unset here.
+ */
+export const exemplarTraceIdLabel = "traceID";
