@@ -189,6 +189,10 @@ for (const name of committedStacks()) {
     assert.equal(new Set([sc.blocks_storage.storage_prefix, sc.ruler_storage.storage_prefix, sc.alertmanager_storage.storage_prefix]).size, 3, "Mimir refuses overlapping stores");
     assert.ok(sc.limits.max_global_exemplars_per_user > 0, "exemplars on: metrics -> traces");
     assert.equal(mimir.ingester.zoneAwareReplication.enabled, name === "prod");
+    if (name === "prod") {
+      // The chart generates anti-affinity between zones only with a topologyKey (6.0.4 values.yaml: "If unset, no anti-affinity rules").
+      for (const c of ["ingester", "store_gateway"]) assert.equal(mimir[c].zoneAwareReplication.topologyKey, "kubernetes.io/hostname", c);
+    }
     if (name === "prod") assert.deepEqual(mimir.rollout_operator.webhooks, { enabled: false }, "8443 is unreachable from a private GKE control plane; its eviction webhook fails closed");
     else assert.equal(mimir.rollout_operator.enabled, false);
     const alloy = values(p, "alloy");

@@ -2,8 +2,11 @@
 // the bundled Kafka off, ingesters take pushes over gRPC) on every tier, no bundled MinIO, object
 // storage in one bucket with a prefix per store (blocks, ruler, alertmanager: Mimir refuses stores
 // that overlap). The base config sets blocks_storage.backend: s3 explicitly, so the backend is set
-// there too, not only in common. Prod: three ingesters and store-gateways over three zones
+// there too, not only in common. Prod: three ingesters and store-gateways in three *logical* zones
 // (zone-aware replication), coordinated by the rollout-operator; its webhooks are off (see below).
+// topologyKey kubernetes.io/hostname makes the chart add anti-affinity between zones, so no node
+// holds two zones and losing one node costs at most one replica of each series. The zones are not
+// pinned to availability zones (that needs a nodeSelector per zone from the cluster's zones).
 import type { ObservabilitySettings } from "../../infra/config/observability";
 import { serviceAccounts } from "./names";
 import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendStorage } from "./storage";
@@ -40,7 +43,8 @@ export function mimirValues(a: MimirValuesArgs): Record<string, unknown> {
   const expandEnv = s.credentialsSecret ? { extraArgs: { "config.expand-env": "true" } } : {};
   const component = (name: string, extra: Record<string, unknown> = {}) => ({ replicas: w[name].replicas, resources: requests(w[name]), ...expandEnv, ...extra });
   const volume = (gb: number) => ({ persistentVolume: { enabled: true, size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) } });
-  const zones = { zoneAwareReplication: { enabled: ha } };
+  // Without topologyKey the chart generates no anti-affinity: two zones could share a node.
+  const zones = { zoneAwareReplication: ha ? { enabled: true, topologyKey: "kubernetes.io/hostname" } : { enabled: false } };
   return {
     serviceAccount: { create: true, name: serviceAccounts.mimir, annotations: a.annotations },
     global: {
