@@ -13,6 +13,7 @@ import { alloyOtlp, datasourceUids, serviceAccounts, tracingProviderName } from 
 import { observabilityWorkloads, totals } from "../components/observability/sizing";
 import { checkChartValues } from "../tools/check-values";
 import { validateConfig } from "../infra/config/load";
+import { resolveObservability } from "../infra/config/observability";
 import type { Plan, PlannedResource } from "../tools/mock-runtime";
 import { committedStacks } from "../tools/stack-file";
 import { cachedPlan, ofType, strings } from "./helpers";
@@ -274,6 +275,17 @@ test("retention follows the tier: dev keeps less than prod, and Tempo's is in ho
   assert.deepEqual(r(prod), { logs: "30d", traces: "336h", metrics: "90d" });
 });
 
+test("ingestion limits follow the tier into Mimir's limits and Loki's limits_config", async () => {
+  const lim = (p: Plan) => {
+    const m = values(p, "mimir").mimir.structuredConfig.limits;
+    const l = values(p, "loki").loki.limits_config;
+    return [m.max_global_series_per_user, m.ingestion_rate, m.ingestion_burst_size, l.ingestion_rate_mb, l.ingestion_burst_size_mb];
+  };
+  assert.deepEqual(lim(await cachedPlan("local")), [150000, 10000, 200000, 4, 6]);
+  assert.deepEqual(lim(await cachedPlan("gke-dev")), [150000, 10000, 200000, 8, 16]);
+  assert.deepEqual(lim(await cachedPlan("prod")), [500000, 50000, 500000, 20, 40]);
+});
+
 const base = {
   "platform:tier": "local",
   "platform:cloud": JSON.stringify({ kind: "existing" }),
@@ -297,6 +309,12 @@ test("platform:observability: bad input is named by its key path", () => {
     "platform:observability.tracingSamplingPercent: Too big: expected number to be <=100 (found 150)",
   ]);
   assert.deepEqual(problemsOf({ retention: { logs: "12h" } }), ["platform:observability.retention.logs: Loki deletes logs in whole days (its index period is 24h); use at least 24h or 1d (found 12h)"]);
+  assert.deepEqual(problemsOf({ limits: { metrics: { maxSeries: 0, ingestionRate: 1.5, burst: 1 }, logs: { ingestionRateMb: "8" } } }).sort(), [
+    'platform:observability.limits.logs.ingestionRateMb: expected a number; remove the quotes: "8" is text in YAML',
+    "platform:observability.limits.metrics.burst: unknown key; remove it or check its spelling",
+    "platform:observability.limits.metrics.ingestionRate: expected int, received number",
+    "platform:observability.limits.metrics.maxSeries: Too small: expected number to be >=1 (found 0)",
+  ]);
   assert.deepEqual(problemsOf({ sizes: { lokiIngesters: 3 } }), ["platform:observability.sizes.lokiIngesters: tier local runs Loki as one binary (Monolithic); lokiIngesters applies to prod's Distributed mode only; remove it"]);
 });
 
@@ -308,6 +326,9 @@ test("platform:observability: tier defaults, and overrides", () => {
   const o = validateConfig("t", { ...base, "platform:observability": JSON.stringify({ retention: { traces: "2d" }, tracingSamplingPercent: 5 }) }, ["platform:identity"]);
   assert.deepEqual(o.observability.retention, { logs: "2d", traces: "2d", metrics: "3d" });
   assert.equal(o.observability.tracingSamplingPercent, 5);
+  assert.deepEqual(c.observability.limits, { metrics: { maxSeries: 150000, ingestionRate: 10000, ingestionBurstSize: 200000 }, logs: { ingestionRateMb: 4, ingestionBurstSizeMb: 6 } });
+  const l = resolveObservability("prod", { limits: { metrics: { maxSeries: 1000000 }, logs: { ingestionBurstSizeMb: 60.5 } } }, []);
+  assert.deepEqual(l.limits, { metrics: { maxSeries: 1000000, ingestionRate: 50000, ingestionBurstSize: 500000 }, logs: { ingestionRateMb: 20, ingestionBurstSizeMb: 60.5 } });
 });
 
 test("observability off: no releases, no tracing provider, no Grafana host", async () => {
@@ -336,7 +357,7 @@ test("resource requests per tier: totals from the sizing table (the README's tab
   assert.deepEqual(t("local", 1), { cpu: 630, memoryMi: 1984, perNode: { cpu: 50, memoryMi: 128 } });
   assert.deepEqual(t("ephemeral", 1), { cpu: 630, memoryMi: 1984, perNode: { cpu: 50, memoryMi: 128 } });
   assert.deepEqual(t("dev", 1), { cpu: 1180, memoryMi: 3520, perNode: { cpu: 100, memoryMi: 256 } });
-  assert.deepEqual(t("prod", 3), { cpu: 9500, memoryMi: 30756, perNode: { cpu: 200, memoryMi: 512 } });
+  assert.deepEqual(t("prod", 3), { cpu: 9500, memoryMi: 36900, perNode: { cpu: 200, memoryMi: 512 } });
 });
 
 test("check-values: verbatim config paths and subcharts", () => {

@@ -56,7 +56,13 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
       schemaConfig: {
         configs: [{ from: lokiSchemaFrom, store: "tsdb", object_store: s.backend, schema: "v13", index: { prefix: "index_", period: "24h" } }],
       },
-      limits_config: { retention_period: a.settings.retention.logs, max_query_lookback: a.settings.retention.logs },
+      limits_config: {
+        retention_period: a.settings.retention.logs,
+        max_query_lookback: a.settings.retention.logs,
+        // Per-tier (platform:observability.limits.logs).
+        ingestion_rate_mb: a.settings.limits.logs.ingestionRateMb,
+        ingestion_burst_size_mb: a.settings.limits.logs.ingestionBurstSizeMb,
+      },
       compactor: { retention_enabled: true, delete_request_store: s.backend, working_directory: "/var/loki/compactor" },
       analytics: { reporting_enabled: false },
     },

@@ -62,6 +62,10 @@ export function mimirValues(a: MimirValuesArgs): Record<string, unknown> {
         ingester: { push_grpc_method_enabled: true, ring: { replication_factor: ha ? 3 : 1 } },
         store_gateway: { sharding_ring: { replication_factor: ha ? 3 : 1 } },
         limits: {
+          // Per-tier ceilings (platform:observability.limits.metrics); Mimir's defaults refuse a modest prod cluster's series.
+          max_global_series_per_user: a.settings.limits.metrics.maxSeries,
+          ingestion_rate: a.settings.limits.metrics.ingestionRate,
+          ingestion_burst_size: a.settings.limits.metrics.ingestionBurstSize,
           compactor_blocks_retention_period: a.settings.retention.metrics,
           max_global_exemplars_per_user: maxExemplars,
           // Queries may not reach past retention.

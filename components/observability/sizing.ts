@@ -64,7 +64,8 @@ export function observabilityWorkloads(tier: Tier, mimirIngesters: number, lokiI
     add("loki-gateway", { replicas: 2, cpu: 50, memoryMi: 64 });
     add("tempo", { replicas: 1, cpu: 500, memoryMi: 2048 });
     add("mimir-distributor", { replicas: 2, cpu: 250, memoryMi: 512 });
-    add("mimir-ingester", { replicas: mimirIngesters, cpu: 500, memoryMi: 2048 });
+    // Holds every series (replication factor 3 over three ingesters): about 500k at 4 GiB (the prod series limit).
+    add("mimir-ingester", { replicas: mimirIngesters, cpu: 500, memoryMi: 4096 });
     add("mimir-querier", { replicas: 2, cpu: 250, memoryMi: 512 });
     add("mimir-query-frontend", { replicas: 2, cpu: 100, memoryMi: 256 });
     add("mimir-query-scheduler", { replicas: 2, cpu: 100, memoryMi: 128 });

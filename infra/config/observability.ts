@@ -9,6 +9,10 @@ import type { Tier } from "./schema";
 const retention = z.string().regex(/^[1-9]\d*[dh]$/, { message: "expected whole days or hours such as 7d or 72h" });
 /** A volume size in GB. */
 const storageGb = z.number().int().min(1).max(16384);
+/** A whole count for a per-tenant limit. */
+const count = z.number().int().min(1).max(1_000_000_000);
+/** A rate or size in MB (Loki's limits take fractions). */
+const megabytes = z.number().positive().max(100_000);
 /** Dex group names as the connector reports them (GitHub: org:team, Entra: group object IDs). */
 const groups = z.array(z.string().min(1)).optional();
 
@@ -40,6 +44,29 @@ export const observability = z.strictObject({
       lokiIngesters: z.number().int().min(1).max(30).optional(),
     })
     .optional(),
+  /** Per-tenant ingestion limits (one tenant): pushes beyond them are refused (HTTP 429/400) and counted as discarded. */
+  limits: z
+    .strictObject({
+      metrics: z
+        .strictObject({
+          /** Active series (Mimir max_global_series_per_user; default 150000, Mimir's own, except prod 500000). */
+          maxSeries: count.optional(),
+          /** Samples per second (ingestion_rate; default 10000, prod 50000). */
+          ingestionRate: count.optional(),
+          /** Samples in a burst (ingestion_burst_size; default 200000, prod 500000). */
+          ingestionBurstSize: count.optional(),
+        })
+        .optional(),
+      logs: z
+        .strictObject({
+          /** MB per second (Loki ingestion_rate_mb; default local/ephemeral 4, Loki's own, dev 8, prod 20). */
+          ingestionRateMb: megabytes.optional(),
+          /** MB in a burst (ingestion_burst_size_mb; default local/ephemeral 6, dev 16, prod 40). */
+          ingestionBurstSizeMb: megabytes.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   grafana: z
     .strictObject({
       /** Grafana role of a signed-in user in no listed group (default: Admin on local, else Viewer). */
@@ -59,6 +86,7 @@ export interface ObservabilitySettings {
   tracingSamplingPercent: number;
   sizes: { lokiStorageGb: number; tempoStorageGb: number; mimirStorageGb: number; mimirIngesters: number; lokiIngesters: number };
   grafana: { defaultRole: "Viewer" | "Editor" | "Admin"; adminGroups: string[]; editorGroups: string[] };
+  limits: IngestionLimits;
   /** prod: Loki Distributed, Mimir zone-aware, replicas of every stateless part. */
   highAvailability: boolean;
 }
@@ -68,6 +96,20 @@ const tierRetention: Record<Tier, ObservabilitySettings["retention"]> = {
   ephemeral: { logs: "2d", traces: "1d", metrics: "3d" },
   dev: { logs: "7d", traces: "3d", metrics: "15d" },
   prod: { logs: "30d", traces: "14d", metrics: "90d" },
+};
+export interface IngestionLimits {
+  metrics: { maxSeries: number; ingestionRate: number; ingestionBurstSize: number };
+  logs: { ingestionRateMb: number; ingestionBurstSizeMb: number };
+}
+// Small tiers keep Mimir's and Loki's own defaults. Prod's series limit follows its ingesters' memory
+// (sizing.ts: 4 GiB each; Mimir's capacity guide: about 2.5 GB per 300k in-memory series, and each of
+// the three ingesters holds every series at replication factor 3). Alloy scrapes every 60s, so
+// 500k series are about 8k samples/s; the rate leaves room for Tempo's span metrics and bursts.
+const tierLimits: Record<Tier, IngestionLimits> = {
+  local: { metrics: { maxSeries: 150_000, ingestionRate: 10_000, ingestionBurstSize: 200_000 }, logs: { ingestionRateMb: 4, ingestionBurstSizeMb: 6 } },
+  ephemeral: { metrics: { maxSeries: 150_000, ingestionRate: 10_000, ingestionBurstSize: 200_000 }, logs: { ingestionRateMb: 4, ingestionBurstSizeMb: 6 } },
+  dev: { metrics: { maxSeries: 150_000, ingestionRate: 10_000, ingestionBurstSize: 200_000 }, logs: { ingestionRateMb: 8, ingestionBurstSizeMb: 16 } },
+  prod: { metrics: { maxSeries: 500_000, ingestionRate: 50_000, ingestionBurstSize: 500_000 }, logs: { ingestionRateMb: 20, ingestionBurstSizeMb: 40 } },
 };
 const tierSampling: Record<Tier, number> = { local: 100, ephemeral: 10, dev: 10, prod: 1 };
 const tierStorageGb: Record<Tier, number> = { local: 5, ephemeral: 5, dev: 10, prod: 50 };
@@ -118,6 +160,10 @@ export function resolveObservability(tier: Tier | undefined, o: ObservabilityInp
       defaultRole: o.grafana?.defaultRole ?? (tier === "local" ? "Admin" : "Viewer"),
       adminGroups: o.grafana?.adminGroups ?? [],
       editorGroups: o.grafana?.editorGroups ?? [],
+    },
+    limits: {
+      metrics: { ...tierLimits[t].metrics, ...definedOnly(o.limits?.metrics ?? {}) },
+      logs: { ...tierLimits[t].logs, ...definedOnly(o.limits?.logs ?? {}) },
     },
     highAvailability: prod,
   };
