@@ -169,6 +169,11 @@ for (const name of committedStacks()) {
     // The chart generates the admin password with randAlphaNum + lookup: a new one on every Pulumi render.
     assert.equal(grafana.admin.existingSecret, "grafana-admin");
     assert.ok(ofType(p, "kubernetes:core/v1:Secret").some((r) => (r.inputs as any).metadata.name === "grafana-admin" && (r.inputs as any).stringData === "[secret]"));
+    // The chart's default (rbac.namespaced: false) is a ClusterRole reading every Secret and ConfigMap in the cluster.
+    assert.equal(grafana.rbac.namespaced, true, "a Role in Grafana's namespace, not a ClusterRole");
+    assert.equal(grafana.rbac.extraClusterRoleRules, undefined, "any extraClusterRoleRules would bring the ClusterRole back");
+    assert.equal(grafana.sidecar.dashboards.resource, "configmap", "the sidecar reads ConfigMaps only");
+    assert.equal(grafana.sidecar.dashboards.searchNamespace, undefined, "its own namespace");
     const loki = values(p, "loki");
     assert.equal(loki.loki.auth_enabled, false);
     assert.deepEqual([loki.lokiCanary.enabled, loki.test.enabled], [false, false], "canary and Helm test (a hook Chart v4 skips) off");

@@ -100,9 +100,13 @@ export class Grafana extends pulumi.ComponentResource {
           },
         },
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: datasources() } },
+        // The dashboards sidecar lists ConfigMaps in this namespace only: a Role here, not the chart's
+        // default ClusterRole (configmaps and Secrets of the whole cluster). The chart's Role still
+        // lists Secrets, but only Grafana's own (its admin Secret, which it mounts anyway).
+        rbac: { namespaced: true },
         sidecar: {
           resources: requests(w["grafana-sidecar"]),
-          dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", provider: { allowUiUpdates: false } },
+          dashboards: { enabled: true, resource: "configmap", label: "grafana_dashboard", labelValue: "1", provider: { allowUiUpdates: false } },
         },
       },
       { parent: this, dependsOn: [ns, adminSecret, ...boards] },
