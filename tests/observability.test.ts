@@ -169,6 +169,11 @@ for (const name of committedStacks()) {
     // The chart generates the admin password with randAlphaNum + lookup: a new one on every Pulumi render.
     assert.equal(grafana.admin.existingSecret, "grafana-admin");
     assert.ok(ofType(p, "kubernetes:core/v1:Secret").some((r) => (r.inputs as any).metadata.name === "grafana-admin" && (r.inputs as any).stringData === "[secret]"));
+    // Grafana's database on a volume (the chart's default is an emptyDir): Recreate, one replica (ReadWriteOnce).
+    assert.deepEqual([grafana.persistence.enabled, grafana.persistence.type, grafana.persistence.size, grafana.persistence.accessModes], [true, "pvc", "1Gi", ["ReadWriteOnce"]]);
+    assert.deepEqual([grafana.replicas, grafana.deploymentStrategy], [1, { type: "Recreate" }]);
+    assert.equal(grafana.persistence.lookupVolumeName, false, "no Helm lookup under Pulumi");
+    assert.equal(grafana.persistence.storageClassName, values(p, "tempo").persistence.storageClassName, "the stack's StorageClass, like the backends' volumes");
     // The chart's default (rbac.namespaced: false) is a ClusterRole reading every Secret and ConfigMap in the cluster.
     assert.equal(grafana.rbac.namespaced, true, "a Role in Grafana's namespace, not a ClusterRole");
     assert.equal(grafana.rbac.extraClusterRoleRules, undefined, "any extraClusterRoleRules would bring the ClusterRole back");

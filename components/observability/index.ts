@@ -69,7 +69,7 @@ export class Observability extends pulumi.ComponentResource {
       { parent: this, dependsOn: [args.istioControlPlane] },
     );
 
-    const grafana = new Grafana("grafana", { routes: args.routes, istioControlPlane: args.istioControlPlane, settings: s, workloads }, { parent: this });
+    const grafana = new Grafana("grafana", { routes: args.routes, istioControlPlane: args.istioControlPlane, settings: s, workloads, storageClass }, { parent: this });
     this.grafanaUrl = grafana.url;
     this.registerOutputs({ grafanaUrl: this.grafanaUrl });
   }
