@@ -273,6 +273,20 @@ test("Kubeflow's isolated namespaces admit Alloy's scrapes, only from Alloy and 
   assert.ok(off.plan.resources.some((r) => r.type === "kubernetes:helm.sh/v4:Chart" && (r.inputs as any).name === "alloy"));
 });
 
+test("destroy path: telemetry buckets are force-destroyed outside prod (never empty), other buckets keep the tier's rule, prod keeps everything", async () => {
+  const buckets = (p: Plan) =>
+    Object.fromEntries(p.resources.filter((r) => r.type === "gcp:storage/bucket:Bucket" || r.type === "aws:s3/bucket:Bucket").map((r) => [r.name, [(r.inputs as any).forceDestroy, r.options.protect]]));
+  for (const name of ["gke-dev", "eks-dev"]) {
+    const b = buckets(await cachedPlan(name));
+    for (const x of backends) assert.deepEqual(b[x], [true, false], `${name} ${x}`);
+    assert.deepEqual(b["mlflow-artifacts"], [false, false], `${name}: MLflow's artifacts keep the dev tier's rule (not force-destroyed)`);
+    assert.deepEqual(b["kubeflow-pipelines"], [false, false], name);
+  }
+  const prod = buckets(await cachedPlan("prod"));
+  for (const [x, v] of Object.entries(prod)) assert.deepEqual(v, [false, true], `prod ${x}: protected, never force-destroyed`);
+  assert.ok(backends.every((x) => x in prod));
+});
+
 test("retention follows the tier: dev keeps less than prod, and Tempo's is in hours (a Go duration)", async () => {
   const dev = await cachedPlan("gke-dev");
   const prod = await cachedPlan("prod");

@@ -26,7 +26,8 @@ export const accessKeyRef = "${AWS_ACCESS_KEY_ID}";
 export const secretKeyRef = "${AWS_SECRET_ACCESS_KEY}";
 
 export function backendStorage(cloud: Cloud, name: string, serviceAccount: string, opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] }): BackendStorage {
-  const store = cloud.bucket(name, { versioning: false }, { parent: opts.parent });
+  // Telemetry is never empty and not user data: outside prod, destroy deletes it with the bucket.
+  const store = cloud.bucket(name, { versioning: false, disposable: true }, { parent: opts.parent });
   const identity = cloud.workloadIdentity(name, { namespace: monitoringNamespace, name: serviceAccount }, [{ kind: "objectStore", store, access: "readWrite" }], opts);
   switch (store.kind) {
     case "gcs":
