@@ -29,14 +29,19 @@ export const observability = z.strictObject({
     .optional(),
   /** Mesh-wide trace sampling, in percent of requests (0-100; default: 100 on local, 10 on dev/ephemeral, 1 in prod). */
   tracingSamplingPercent: z.number().min(0).max(100).optional(),
-  /** Sizes: volumes (WAL, caches' disks) in GB and replicas of the scalable parts. */
+  /**
+   * Sizes: volumes (WAL, caches' disks) in GB and replicas of the scalable parts. The *StorageGb
+   * sizes are set at install time: they are StatefulSet volumeClaimTemplates, which are immutable, so a
+   * later change replaces the StatefulSet (its pods go down) and the existing volumes keep their old
+   * size (`npm run plan:diff` shows the replace). Resize the PVCs themselves instead.
+   */
   sizes: z
     .strictObject({
-      /** Loki's WAL and index volume per pod (default: local/ephemeral 5, dev 10, prod 50). */
+      /** Loki's WAL and index volume per pod, install-time (default: local/ephemeral 5, dev 10, prod 50). */
       lokiStorageGb: storageGb.optional(),
-      /** Tempo's WAL volume (default: local/ephemeral 5, dev 10, prod 50). */
+      /** Tempo's WAL volume, install-time (default: local/ephemeral 5, dev 10, prod 50). */
       tempoStorageGb: storageGb.optional(),
-      /** Mimir's ingester volume per pod (default: local/ephemeral 5, dev 10, prod 50). */
+      /** Mimir's ingester volume per pod, install-time (default: local/ephemeral 5, dev 10, prod 50). */
       mimirStorageGb: storageGb.optional(),
       /** Mimir ingesters (default: 1; prod 3, one per zone; at least 3 in prod for zone-aware replication). */
       mimirIngesters: z.number().int().min(1).max(30).optional(),
