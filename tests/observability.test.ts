@@ -210,6 +210,11 @@ for (const name of committedStacks()) {
     assert.ok(!JSON.stringify(alloy.rbac).includes("secrets"), "not the chart's default cluster-wide Secret access");
     assert.equal(alloy.controller.type, "daemonset");
     assert.equal(alloy.alloy.mounts.varlog, true);
+    // Log positions survive restarts: storagePath is on a hostPath volume (the chart's default /tmp/alloy is the container's layer).
+    const data = alloy.controller.volumes.extra.find((v: any) => v.hostPath);
+    const mount = alloy.alloy.mounts.extra.find((m: any) => m.name === data.name);
+    assert.equal(data.hostPath.type, "DirectoryOrCreate");
+    assert.ok(alloy.alloy.storagePath.startsWith(`${mount.mountPath}/`), `${alloy.alloy.storagePath} is under the ${mount.mountPath} mount`);
     // Every workload has requests.
     for (const r of ["loki", "tempo", "mimir", "alloy", "grafana", "kube-state-metrics"]) assert.match(JSON.stringify(values(p, r)), /"requests":\{"cpu":"\d+m","memory":"\d+Mi"\}/, r);
     // Default deny outside the mesh.
