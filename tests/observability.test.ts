@@ -200,6 +200,10 @@ for (const name of committedStacks()) {
     assert.equal(new Set([sc.blocks_storage.storage_prefix, sc.ruler_storage.storage_prefix, sc.alertmanager_storage.storage_prefix]).size, 3, "Mimir refuses overlapping stores");
     assert.ok(sc.limits.max_global_exemplars_per_user > 0, "exemplars on: metrics -> traces");
     assert.equal(mimir.ingester.zoneAwareReplication.enabled, name === "prod");
+    // Scrape annotations on the components that serve /metrics, not global (the nginx gateway serves none: a target always down).
+    assert.equal(mimir.global?.podAnnotations, undefined);
+    for (const c of ["distributor", "ingester", "querier", "query_frontend", "query_scheduler", "store_gateway", "compactor"]) assert.equal(mimir[c].podAnnotations["prometheus.io/scrape"], "true", c);
+    assert.equal(mimir.gateway.podAnnotations, undefined);
     if (name === "prod") {
       // The chart generates anti-affinity between zones only with a topologyKey (6.0.4 values.yaml: "If unset, no anti-affinity rules").
       for (const c of ["ingester", "store_gateway"]) assert.equal(mimir[c].zoneAwareReplication.topologyKey, "kubernetes.io/hostname", c);

@@ -41,16 +41,15 @@ export function mimirValues(a: MimirValuesArgs): Record<string, unknown> {
         };
   // MinIO keys: env from the Cloud port's Secret, expanded in the config by every component.
   const expandEnv = s.credentialsSecret ? { extraArgs: { "config.expand-env": "true" } } : {};
-  const component = (name: string, extra: Record<string, unknown> = {}) => ({ replicas: w[name].replicas, resources: requests(w[name]), ...expandEnv, ...extra });
+  // Scraped per component: global.podAnnotations would also reach the nginx gateway, which serves no /metrics.
+  const scrape = { "prometheus.io/scrape": "true", "prometheus.io/port": "8080", "prometheus.io/path": "/metrics" };
+  const component = (name: string, extra: Record<string, unknown> = {}) => ({ replicas: w[name].replicas, resources: requests(w[name]), podAnnotations: scrape, ...expandEnv, ...extra });
   const volume = (gb: number) => ({ persistentVolume: { enabled: true, size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) } });
   // Without topologyKey the chart generates no anti-affinity: two zones could share a node.
   const zones = { zoneAwareReplication: ha ? { enabled: true, topologyKey: "kubernetes.io/hostname" } : { enabled: false } };
   return {
     serviceAccount: { create: true, name: serviceAccounts.mimir, annotations: a.annotations },
-    global: {
-      podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "8080", "prometheus.io/path": "/metrics" },
-      ...(s.credentialsSecret ? { extraEnvFrom: credentialsEnvFrom(s) } : {}),
-    },
+    ...(s.credentialsSecret ? { global: { extraEnvFrom: credentialsEnvFrom(s) } } : {}),
     mimir: {
       structuredConfig: {
         usage_stats: { enabled: false },
