@@ -214,6 +214,18 @@ for (const name of committedStacks()) {
     assert.ok(!JSON.stringify(alloy.rbac).includes("secrets"), "not the chart's default cluster-wide Secret access");
     assert.equal(alloy.controller.type, "daemonset");
     assert.equal(alloy.alloy.mounts.varlog, true);
+    // app/job from app.kubernetes.io/name, else app: two rules each (one rule over both labels joins their values, "grafanagrafana").
+    const rules = [...alloy.alloy.configMap.content.matchAll(/rule \{([^}]*)\}/g)].map((m: RegExpMatchArray) => m[1]);
+    assert.ok(rules.length > 10);
+    for (const target of ["app", "job"]) {
+      const mine = rules.filter((r: string) => r.includes(`target_label  = "${target}"`));
+      assert.deepEqual(
+        mine.map((r: string) => [r.match(/source_labels = (\[.*\])/)![1], r.match(/regex += (".*")/)?.[1]]),
+        [['["__meta_kubernetes_pod_label_app"]', '"(.+)"'], ['["__meta_kubernetes_pod_label_app_kubernetes_io_name"]', '"(.+)"']],
+        target,
+      );
+    }
+    for (const r of rules) if (/source_labels = \[[^\]]*,/.test(r)) assert.doesNotMatch(r, /separator += ""/, "labels joined with no separator");
     // Log positions survive restarts: storagePath is on a hostPath volume (the chart's default /tmp/alloy is the container's layer).
     const data = alloy.controller.volumes.extra.find((v: any) => v.hostPath);
     const mount = alloy.alloy.mounts.extra.find((m: any) => m.name === data.name);
