@@ -189,6 +189,14 @@ for (const name of committedStacks()) {
     if (name === "prod") {
       assert.equal(loki.deploymentMode, "Distributed");
       assert.equal(loki.ingester.zoneAwareReplication.enabled, false, "zone-aware Loki ingesters would need the rollout-operator");
+      // The chart renders `claims` first and ignores size/storageClass while its default list names "data".
+      for (const c of ["ingester", "compactor"]) {
+        const persistence = loki[c].persistence;
+        assert.deepEqual([persistence.size, persistence.storageClass], [undefined, undefined], `${c}: size/storageClass would be ignored`);
+        assert.equal(persistence.claims.length, 1);
+        assert.deepEqual([persistence.claims[0].name, persistence.claims[0].storageClass], ["data", values(p, "tempo").persistence.storageClassName]);
+      }
+      assert.equal(loki.compactor.persistence.claims[0].size, "10Gi");
     } else {
       assert.equal(loki.deploymentMode, "Monolithic");
       assert.ok(loki.singleBinary.replicas >= 1, "the chart's default is 0");

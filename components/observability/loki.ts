@@ -39,6 +39,9 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
         };
   const caches = lokiCaches(a.tier);
   const volume = (gb: number) => ({ enabled: true, size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) });
+  // Ingester and compactor: the chart renders their `claims` list first and synthesises a claim from
+  // size/storageClass only when no claim is named "data", which its default list has: so a list here.
+  const claims = (gb: number) => ({ enabled: true, claims: [{ name: "data", accessModes: ["ReadWriteOnce"], size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) }] });
   const off = { replicas: 0 };
   const scrape = { "prometheus.io/scrape": "true", "prometheus.io/port": "3100", "prometheus.io/path": "/metrics" };
   return {
@@ -83,8 +86,7 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
           ingester: {
             replicas: w["loki-ingester"].replicas,
             zoneAwareReplication: { enabled: false },
-            // The ingester's volumes are a list of claims in this chart (not size/storageClass).
-            persistence: { enabled: true, claims: [{ name: "data", accessModes: ["ReadWriteOnce"], size: `${a.settings.sizes.lokiStorageGb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) }] },
+            persistence: claims(a.settings.sizes.lokiStorageGb),
             resources: requests(w["loki-ingester"]),
           },
           distributor: { replicas: w["loki-distributor"].replicas, resources: requests(w["loki-distributor"]) },
@@ -92,7 +94,7 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
           queryFrontend: { replicas: w["loki-query-frontend"].replicas, resources: requests(w["loki-query-frontend"]) },
           queryScheduler: { replicas: w["loki-query-scheduler"].replicas, resources: requests(w["loki-query-scheduler"]) },
           indexGateway: { replicas: w["loki-index-gateway"].replicas, resources: requests(w["loki-index-gateway"]) },
-          compactor: { replicas: 1, persistence: volume(10), resources: requests(w["loki-compactor"]) },
+          compactor: { replicas: 1, persistence: claims(10), resources: requests(w["loki-compactor"]) },
         }
       : {
           singleBinary: { replicas: 1, persistence: volume(a.settings.sizes.lokiStorageGb), resources: requests(w.loki) },
