@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { gatewayRef } from "../components/edge/gateway";
 import { grafanaService, roleHeader, userHeader } from "../components/observability/grafana";
 import { alloyOtlp, datasourceUids, serviceAccounts, tracingProviderName } from "../components/observability/names";
-import { observabilityWorkloads, totals } from "../components/observability/sizing";
+import { memcachedMemoryMi, observabilityWorkloads, totals } from "../components/observability/sizing";
 import { checkChartValues } from "../tools/check-values";
 import { validateConfig } from "../infra/config/load";
 import { resolveObservability } from "../infra/config/observability";
@@ -208,6 +208,19 @@ for (const name of committedStacks()) {
     assert.equal(new Set([sc.blocks_storage.storage_prefix, sc.ruler_storage.storage_prefix, sc.alertmanager_storage.storage_prefix]).size, 3, "Mimir refuses overlapping stores");
     assert.ok(sc.limits.max_global_exemplars_per_user > 0, "exemplars on: metrics -> traces");
     assert.equal(mimir.ingester.zoneAwareReplication.enabled, name === "prod");
+    // Prod: index and metadata caches (the chart ships them off), sized from sizing.ts; the memory request follows the cache size.
+    const workloads = observabilityWorkloads(name === "prod" ? "prod" : "dev", 3, 3);
+    for (const [c, w] of [["index-cache", "mimir-index-cache"], ["metadata-cache", "mimir-metadata-cache"]]) {
+      if (name !== "prod") {
+        assert.equal(mimir[c], undefined, `${c}: off on small tiers (the chart's default)`);
+        continue;
+      }
+      assert.equal(mimir[c].enabled, true, c);
+      assert.equal(mimir[c].resources.requests.memory, `${memcachedMemoryMi(mimir[c].allocatedMemory)}Mi`, c);
+      assert.equal(mimir[c].resources.requests.memory, `${workloads[w].memoryMi}Mi`, `${c}: the sizing table counts it`);
+      assert.equal(mimir[c].podAnnotations["prometheus.io/port"], "9150", `${c}: its exporter`);
+    }
+    if (name === "prod") assert.equal(mimir.memcachedExporter.resources.requests.cpu, `${workloads["mimir-cache-exporter"].cpu}m`);
     // Scrape annotations on the components that serve /metrics, not global (the nginx gateway serves none: a target always down).
     assert.equal(mimir.global?.podAnnotations, undefined);
     for (const c of ["distributor", "ingester", "querier", "query_frontend", "query_scheduler", "store_gateway", "compactor"]) assert.equal(mimir[c].podAnnotations["prometheus.io/scrape"], "true", c);
@@ -410,7 +423,7 @@ test("resource requests per tier: totals from the sizing table (the README's tab
   assert.deepEqual(t("local", 1), { cpu: 630, memoryMi: 1984, perNode: { cpu: 50, memoryMi: 128 } });
   assert.deepEqual(t("ephemeral", 1), { cpu: 630, memoryMi: 1984, perNode: { cpu: 50, memoryMi: 128 } });
   assert.deepEqual(t("dev", 1), { cpu: 1180, memoryMi: 3520, perNode: { cpu: 100, memoryMi: 256 } });
-  assert.deepEqual(t("prod", 3), { cpu: 9500, memoryMi: 36900, perNode: { cpu: 200, memoryMi: 512 } });
+  assert.deepEqual(t("prod", 3), { cpu: 9740, memoryMi: 38500, perNode: { cpu: 200, memoryMi: 512 } });
 });
 
 test("check-values: verbatim config paths and subcharts", () => {

@@ -57,7 +57,7 @@ export class Observability extends pulumi.ComponentResource {
 
     chart(releases.loki, charts.loki, lokiValues({ tier: args.tier, settings: s, storage: loki, workloads, storageClass, annotations: loki.identity.annotations }), loki.identity.ready);
     chart(releases.tempo, charts.tempo, tempoValues({ settings: s, storage: tempo, workloads, storageClass, annotations: tempo.identity.annotations }), tempo.identity.ready);
-    chart(releases.mimir, charts.mimir, mimirValues({ settings: s, storage: mimir, workloads, storageClass, annotations: mimir.identity.annotations }), mimir.identity.ready);
+    chart(releases.mimir, charts.mimir, mimirValues({ tier: args.tier, settings: s, storage: mimir, workloads, storageClass, annotations: mimir.identity.annotations }), mimir.identity.ready);
     chart(releases.alloy, charts.alloy, alloyValues({ cluster: args.cluster, workloads }));
     chart(releases.kubeStateMetrics, charts.kubeStateMetrics, kubeStateMetricsValues(workloads["kube-state-metrics"]));
 

@@ -8,11 +8,13 @@
 // holds two zones and losing one node costs at most one replica of each series. The zones are not
 // pinned to availability zones (that needs a nodeSelector per zone from the cluster's zones).
 import type { ObservabilitySettings } from "../../infra/config/observability";
+import type { Tier } from "../../infra/config/schema";
 import { serviceAccounts } from "./names";
 import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendStorage } from "./storage";
-import { requests, type Workload } from "./sizing";
+import { mimirCaches, requests, type Workload } from "./sizing";
 
 export interface MimirValuesArgs {
+  tier: Tier;
   settings: ObservabilitySettings;
   storage: BackendStorage;
   workloads: Record<string, Workload>;
@@ -46,6 +48,14 @@ export function mimirValues(a: MimirValuesArgs): Record<string, unknown> {
   const component = (name: string, extra: Record<string, unknown> = {}) => ({ replicas: w[name].replicas, resources: requests(w[name]), podAnnotations: scrape, ...expandEnv, ...extra });
   const volume = (gb: number) => ({ persistentVolume: { enabled: true, size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) } });
   // Without topologyKey the chart generates no anti-affinity: two zones could share a node.
+  // Prod's index and metadata caches (the chart wires them into the store-gateway's config when enabled).
+  const sizes = mimirCaches(a.tier);
+  const cacheScrape = { "prometheus.io/scrape": "true", "prometheus.io/port": "9150", "prometheus.io/path": "/metrics" };
+  const cache = (name: string, mb: number) => ({ enabled: true, replicas: w[name].replicas, allocatedMemory: mb, resources: requests(w[name]), podAnnotations: cacheScrape });
+  const caches =
+    sizes.indexMb > 0 && sizes.metadataMb > 0
+      ? { "index-cache": cache("mimir-index-cache", sizes.indexMb), "metadata-cache": cache("mimir-metadata-cache", sizes.metadataMb), memcachedExporter: { resources: requests(w["mimir-cache-exporter"]) } }
+      : {};
   const zones = { zoneAwareReplication: ha ? { enabled: true, topologyKey: "kubernetes.io/hostname" } : { enabled: false } };
   return {
     serviceAccount: { create: true, name: serviceAccounts.mimir, annotations: a.annotations },
@@ -92,5 +102,6 @@ export function mimirValues(a: MimirValuesArgs): Record<string, unknown> {
     store_gateway: component("mimir-store-gateway", { ...zones, ...volume(ha ? 20 : 2) }),
     compactor: component("mimir-compactor", volume(ha ? 20 : 2)),
     gateway: { enabled: true, replicas: w["mimir-gateway"].replicas, resources: requests(w["mimir-gateway"]) },
+    ...caches,
   };
 }
