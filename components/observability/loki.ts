@@ -49,8 +49,9 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
     serviceAccount: { create: true, name: serviceAccounts.loki, annotations: a.annotations },
     defaults: {
       podAnnotations: scrape,
-      // MinIO keys: env from the Cloud port's Secret, referenced as ${VAR} in the config.
-      ...(s.credentialsSecret ? { extraArgs: ["-config.expand-env=true"], extraEnvFrom: credentialsEnvFrom(s) } : {}),
+      // MinIO keys: env from the Cloud port's Secret, referenced as ${VAR} in the config (the chart
+      // already passes -config.expand-env=true to every Loki target: templates/_pod.tpl).
+      ...(s.credentialsSecret ? { extraEnvFrom: credentialsEnvFrom(s) } : {}),
     },
     loki: {
       auth_enabled: false,

@@ -41,11 +41,9 @@ export function mimirValues(a: MimirValuesArgs): Record<string, unknown> {
             ...(s.credentialsSecret ? { insecure: true, access_key_id: accessKeyRef, secret_access_key: secretKeyRef } : {}),
           },
         };
-  // MinIO keys: env from the Cloud port's Secret, expanded in the config by every component.
-  const expandEnv = s.credentialsSecret ? { extraArgs: { "config.expand-env": "true" } } : {};
   // Scraped per component: global.podAnnotations would also reach the nginx gateway, which serves no /metrics.
   const scrape = { "prometheus.io/scrape": "true", "prometheus.io/port": "8080", "prometheus.io/path": "/metrics" };
-  const component = (name: string, extra: Record<string, unknown> = {}) => ({ replicas: w[name].replicas, resources: requests(w[name]), podAnnotations: scrape, ...expandEnv, ...extra });
+  const component = (name: string, extra: Record<string, unknown> = {}) => ({ replicas: w[name].replicas, resources: requests(w[name]), podAnnotations: scrape, ...extra });
   const volume = (gb: number) => ({ persistentVolume: { enabled: true, size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) } });
   // Without topologyKey the chart generates no anti-affinity: two zones could share a node.
   // Prod's index and metadata caches (the chart wires them into the store-gateway's config when enabled).
@@ -59,6 +57,8 @@ export function mimirValues(a: MimirValuesArgs): Record<string, unknown> {
   const zones = { zoneAwareReplication: ha ? { enabled: true, topologyKey: "kubernetes.io/hostname" } : { enabled: false } };
   return {
     serviceAccount: { create: true, name: serviceAccounts.mimir, annotations: a.annotations },
+    // MinIO keys: env from the Cloud port's Secret for every component, which expands the config's
+    // ${VAR} references (the chart passes -config.expand-env=true to each component itself).
     ...(s.credentialsSecret ? { global: { extraEnvFrom: credentialsEnvFrom(s) } } : {}),
     mimir: {
       structuredConfig: {

@@ -2,8 +2,9 @@
 // use it, bound to the service account name the backend's chart is told to create. GCS and S3 use
 // workload identity (no keys anywhere); on existing clusters the bucket is MinIO's and the Cloud
 // port hands back a Secret with a MinIO user's keys, which reach the backend as environment
-// variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) that its config references as ${VAR} with
-// -config.expand-env: never as chart values.
+// variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) that its config references as ${VAR}: never
+// as chart values. Expanding them needs -config.expand-env=true, which the Loki and Mimir charts pass
+// to every component themselves; Tempo's chart does not, so tempo.ts adds it.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cloud, ObjectStore, WorkloadIdentity } from "../cloud/cloud";
 import { monitoringNamespace } from "./names";

@@ -53,6 +53,7 @@ export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
         storage: { remote_write: [{ url: `http://${mimirGateway.host}/api/v1/push`, send_exemplars: true }] },
       },
       overrides: { defaults: { metrics_generator: { processors: ["service-graphs", "span-metrics"] } } },
+      // MinIO keys: the tempo chart passes only -config.file, so expanding ${VAR} needs the flag here.
       ...(s.credentialsSecret ? { extraArgs: { "config.expand-env": "true" }, extraEnvFrom: credentialsEnvFrom(s) } : {}),
     },
   };
