@@ -259,6 +259,16 @@ for (const name of committedStacks()) {
     const policies = ofType(p, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs as any);
     const deny = policies.find((x) => x.metadata.name === "default-deny-ingress");
     assert.deepEqual([deny.metadata.namespace, deny.spec.podSelector, deny.spec.ingress], ["monitoring", {}, undefined]);
+    // Grafana's namespace reaches the query endpoints only: each policy selects one component's pods, on one port.
+    const fromGrafana = policies.filter((x) => x.metadata.namespace === "monitoring" && JSON.stringify(x.spec.ingress ?? []).includes('"grafana"'));
+    assert.deepEqual(
+      fromGrafana.map((x) => [x.spec.podSelector.matchLabels, x.spec.ingress.map((i: any) => i.ports.map((q: any) => q.port))]).sort((a: any, b: any) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [
+        [{ "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": "loki", "app.kubernetes.io/component": "gateway" }, [[8080]]],
+        [{ "app.kubernetes.io/name": "mimir", "app.kubernetes.io/instance": "mimir", "app.kubernetes.io/component": "gateway" }, [[8080]]],
+        [{ "app.kubernetes.io/name": "tempo", "app.kubernetes.io/instance": "tempo" }, [[3200]]],
+      ],
+    );
     const otlp = policies.find((x) => x.metadata.name === "allow-otlp-to-alloy");
     assert.deepEqual(otlp.spec.ingress[0].ports.map((x: any) => x.port), [4317, 4318]);
   });

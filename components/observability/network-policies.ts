@@ -2,7 +2,7 @@
 // pods, headless Services and pod-IP traffic do not go through sidecars well, and the collector
 // must be reachable from every sidecar in plain OTLP). The mesh's default deny does not reach it,
 // so NetworkPolicies keep it default-deny: ingress only from the namespace itself (Alloy -> the
-// backends, the backends' own gossip and gRPC), from Grafana's namespace to the query ports, and
+// backends, the backends' own gossip and gRPC), from Grafana's namespace to the query endpoints' pods and ports, and
 // from anywhere to Alloy's OTLP ports (every Envoy sidecar sends spans there). Egress stays open:
 // object storage, the Kubernetes API and the kubelets are outside any selector. Namespaces of other
 // add-ons that isolate their pods (Kubeflow's) get policies admitting Alloy's scrapes (below).
@@ -59,11 +59,17 @@ export function monitoringNetworkPolicies(opts: { parent: pulumi.Resource; depen
   return [
     policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
     policy("allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
-    policy("allow-grafana-queries", {
-      podSelector: {},
-      policyTypes: ["Ingress"],
-      ingress: [{ from: [nsSelector(grafanaNamespace)], ports: tcp(lokiGateway.targetPort, mimirGateway.targetPort, tempoService.httpPort) }],
-    }),
+    // Grafana's datasources: each query endpoint's pods on its port only (not the distributors' push
+    // API, kube-state-metrics or the backends' other ports).
+    ...(
+      [
+        ["allow-grafana-to-loki-gateway", lokiGateway.podLabels, lokiGateway.targetPort],
+        ["allow-grafana-to-mimir-gateway", mimirGateway.podLabels, mimirGateway.targetPort],
+        ["allow-grafana-to-tempo", tempoService.podLabels, tempoService.httpPort],
+      ] as const
+    ).map(([name, matchLabels, port]) =>
+      policy(name, { podSelector: { matchLabels: { ...matchLabels } }, policyTypes: ["Ingress"], ingress: [{ from: [nsSelector(grafanaNamespace)], ports: tcp(port) }] }),
+    ),
     policy("allow-otlp-to-alloy", {
       podSelector: { matchLabels: { "app.kubernetes.io/name": "alloy" } },
       policyTypes: ["Ingress"],
