@@ -14,7 +14,7 @@ import { OAuth2Proxy } from "../components/identity/oauth2-proxy";
 import { oauth2ProxyClientId, oauth2ProxyService } from "../components/identity/sso";
 import { ssoCallbacks, type UiRoutes } from "../components/identity/ui-routes";
 import { Kubeflow } from "../components/ml/kubeflow/kubeflow";
-import { kubeflowUi } from "../components/ml/kubeflow/edge";
+import { kubeflowNamespace, kubeflowUi } from "../components/ml/kubeflow/edge";
 import { Mlflow } from "../components/ml/mlflow";
 import { Observability } from "../components/observability";
 import { alloyOtlp, tracingProviderName } from "../components/observability/names";
@@ -156,7 +156,16 @@ export async function platform(): Promise<Record<string, unknown>> {
   const observability = config.observability.enabled
     ? new Observability(
         "observability",
-        { cloud, tier: config.tier, cluster: config.stack, settings: config.observability, routes, istioControlPlane: istio.controlPlane },
+        {
+          cloud,
+          tier: config.tier,
+          cluster: config.stack,
+          settings: config.observability,
+          routes,
+          istioControlPlane: istio.controlPlane,
+          // Kubeflow's namespaces isolate their pods; Alloy's scrapes are admitted once its platform Directory made them.
+          scrapedNamespaces: kubeflow?.directories.platform ? { namespaces: [kubeflowNamespace, "kubeflow-system"], createdBy: kubeflow.directories.platform } : undefined,
+        },
         k8s,
       )
     : undefined;

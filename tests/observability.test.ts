@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { gatewayRef } from "../components/edge/gateway";
 import { grafanaService, roleHeader, userHeader } from "../components/observability/grafana";
 import { alloyOtlp, datasourceUids, serviceAccounts, tracingProviderName } from "../components/observability/names";
-import { observabilityWorkloads, totals } from "../components/observability/sizing";
+import { memcachedMemoryMi, observabilityWorkloads, totals } from "../components/observability/sizing";
 import { checkChartValues } from "../tools/check-values";
 import { validateConfig } from "../infra/config/load";
+import { resolveObservability } from "../infra/config/observability";
 import type { Plan, PlannedResource } from "../tools/mock-runtime";
 import { committedStacks } from "../tools/stack-file";
 import { cachedPlan, ofType, strings } from "./helpers";
@@ -78,15 +79,16 @@ for (const name of committedStacks()) {
       // MinIO: env references expanded at start from the Cloud port's Secret.
       const loki = values(p, "loki");
       assert.equal(loki.loki.storage.s3.accessKeyId, "${AWS_ACCESS_KEY_ID}");
-      assert.deepEqual(loki.defaults.extraArgs, ["-config.expand-env=true"]);
+      // Loki's and Mimir's charts pass -config.expand-env=true themselves (loki templates/_pod.tpl; mimir's component templates): not again.
+      assert.equal(loki.defaults.extraArgs, undefined);
       assert.deepEqual(loki.defaults.extraEnvFrom, [{ secretRef: { name: "loki-s3-credentials" } }]);
       const mimir = values(p, "mimir");
       assert.equal(mimir.mimir.structuredConfig.common.storage.s3.secret_access_key, "${AWS_SECRET_ACCESS_KEY}");
-      for (const c of ["distributor", "ingester", "querier", "query_frontend", "query_scheduler", "store_gateway", "compactor"]) assert.equal(mimir[c].extraArgs["config.expand-env"], "true", c);
+      for (const c of ["distributor", "ingester", "querier", "query_frontend", "query_scheduler", "store_gateway", "compactor"]) assert.equal(mimir[c].extraArgs, undefined, c);
       assert.deepEqual(mimir.global.extraEnvFrom, [{ secretRef: { name: "mimir-s3-credentials" } }]);
       const tempo = values(p, "tempo");
       assert.equal(tempo.tempo.storage.trace.s3.access_key, "${AWS_ACCESS_KEY_ID}");
-      assert.equal(tempo.tempo.extraArgs["config.expand-env"], "true");
+      assert.equal(tempo.tempo.extraArgs["config.expand-env"], "true", "the tempo chart passes only -config.file");
       for (const s of strings(backends.map((b) => values(p, b)))) assert.ok(!s.includes("[secret]"), "no secret value in values");
     }
   });
@@ -116,6 +118,9 @@ for (const name of committedStacks()) {
     const mimir = by("prometheus");
     assert.match(mimir.url, /^http:\/\/mimir-gateway\.monitoring\.svc\.cluster\.local\/prometheus$/);
     assert.equal(mimir.jsonData.exemplarTraceIdDestinations[0].datasourceUid, datasourceUids.traces);
+    // The exemplar label Grafana links on is the one Tempo's metrics generator writes (its default "traceID").
+    const tempoLabel = values(p, "tempo").tempo.overrides?.defaults?.metrics_generator?.trace_id_label_name ?? "traceID";
+    assert.deepEqual(mimir.jsonData.exemplarTraceIdDestinations.map((d: any) => d.name), [tempoLabel]);
     const loki = by("loki");
     assert.equal(loki.jsonData.derivedFields[0].datasourceUid, datasourceUids.traces);
     assert.equal(loki.jsonData.derivedFields[0].url, "$${__value.raw}", "escaped: Grafana expands ${...} in provisioning files");
@@ -165,6 +170,16 @@ for (const name of committedStacks()) {
     // The chart generates the admin password with randAlphaNum + lookup: a new one on every Pulumi render.
     assert.equal(grafana.admin.existingSecret, "grafana-admin");
     assert.ok(ofType(p, "kubernetes:core/v1:Secret").some((r) => (r.inputs as any).metadata.name === "grafana-admin" && (r.inputs as any).stringData === "[secret]"));
+    // Grafana's database on a volume (the chart's default is an emptyDir): Recreate, one replica (ReadWriteOnce).
+    assert.deepEqual([grafana.persistence.enabled, grafana.persistence.type, grafana.persistence.size, grafana.persistence.accessModes], [true, "pvc", "1Gi", ["ReadWriteOnce"]]);
+    assert.deepEqual([grafana.replicas, grafana.deploymentStrategy], [1, { type: "Recreate" }]);
+    assert.equal(grafana.persistence.lookupVolumeName, false, "no Helm lookup under Pulumi");
+    assert.equal(grafana.persistence.storageClassName, values(p, "tempo").persistence.storageClassName, "the stack's StorageClass, like the backends' volumes");
+    // The chart's default (rbac.namespaced: false) is a ClusterRole reading every Secret and ConfigMap in the cluster.
+    assert.equal(grafana.rbac.namespaced, true, "a Role in Grafana's namespace, not a ClusterRole");
+    assert.equal(grafana.rbac.extraClusterRoleRules, undefined, "any extraClusterRoleRules would bring the ClusterRole back");
+    assert.equal(grafana.sidecar.dashboards.resource, "configmap", "the sidecar reads ConfigMaps only");
+    assert.equal(grafana.sidecar.dashboards.searchNamespace, undefined, "its own namespace");
     const loki = values(p, "loki");
     assert.equal(loki.loki.auth_enabled, false);
     assert.deepEqual([loki.lokiCanary.enabled, loki.test.enabled], [false, false], "canary and Helm test (a hook Chart v4 skips) off");
@@ -175,6 +190,14 @@ for (const name of committedStacks()) {
     if (name === "prod") {
       assert.equal(loki.deploymentMode, "Distributed");
       assert.equal(loki.ingester.zoneAwareReplication.enabled, false, "zone-aware Loki ingesters would need the rollout-operator");
+      // The chart renders `claims` first and ignores size/storageClass while its default list names "data".
+      for (const c of ["ingester", "compactor"]) {
+        const persistence = loki[c].persistence;
+        assert.deepEqual([persistence.size, persistence.storageClass], [undefined, undefined], `${c}: size/storageClass would be ignored`);
+        assert.equal(persistence.claims.length, 1);
+        assert.deepEqual([persistence.claims[0].name, persistence.claims[0].storageClass], ["data", values(p, "tempo").persistence.storageClassName]);
+      }
+      assert.equal(loki.compactor.persistence.claims[0].size, "10Gi");
     } else {
       assert.equal(loki.deploymentMode, "Monolithic");
       assert.ok(loki.singleBinary.replicas >= 1, "the chart's default is 0");
@@ -186,22 +209,136 @@ for (const name of committedStacks()) {
     assert.equal(new Set([sc.blocks_storage.storage_prefix, sc.ruler_storage.storage_prefix, sc.alertmanager_storage.storage_prefix]).size, 3, "Mimir refuses overlapping stores");
     assert.ok(sc.limits.max_global_exemplars_per_user > 0, "exemplars on: metrics -> traces");
     assert.equal(mimir.ingester.zoneAwareReplication.enabled, name === "prod");
+    // Prod: index and metadata caches (the chart ships them off), sized from sizing.ts; the memory request follows the cache size.
+    const workloads = observabilityWorkloads(name === "prod" ? "prod" : "dev", 3, 3);
+    for (const [c, w] of [["index-cache", "mimir-index-cache"], ["metadata-cache", "mimir-metadata-cache"]]) {
+      if (name !== "prod") {
+        assert.equal(mimir[c], undefined, `${c}: off on small tiers (the chart's default)`);
+        continue;
+      }
+      assert.equal(mimir[c].enabled, true, c);
+      assert.equal(mimir[c].resources.requests.memory, `${memcachedMemoryMi(mimir[c].allocatedMemory)}Mi`, c);
+      assert.equal(mimir[c].resources.requests.memory, `${workloads[w].memoryMi}Mi`, `${c}: the sizing table counts it`);
+      assert.equal(mimir[c].podAnnotations["prometheus.io/port"], "9150", `${c}: its exporter`);
+    }
+    if (name === "prod") assert.equal(mimir.memcachedExporter.resources.requests.cpu, `${workloads["mimir-cache-exporter"].cpu}m`);
+    // Scrape annotations on the components that serve /metrics, not global (the nginx gateway serves none: a target always down).
+    assert.equal(mimir.global?.podAnnotations, undefined);
+    for (const c of ["distributor", "ingester", "querier", "query_frontend", "query_scheduler", "store_gateway", "compactor"]) assert.equal(mimir[c].podAnnotations["prometheus.io/scrape"], "true", c);
+    assert.equal(mimir.gateway.podAnnotations, undefined);
+    if (name === "prod") {
+      // The chart generates anti-affinity between zones only with a topologyKey (6.0.4 values.yaml: "If unset, no anti-affinity rules").
+      for (const c of ["ingester", "store_gateway"]) assert.equal(mimir[c].zoneAwareReplication.topologyKey, "kubernetes.io/hostname", c);
+    }
     if (name === "prod") assert.deepEqual(mimir.rollout_operator.webhooks, { enabled: false }, "8443 is unreachable from a private GKE control plane; its eviction webhook fails closed");
     else assert.equal(mimir.rollout_operator.enabled, false);
     const alloy = values(p, "alloy");
     assert.ok(!JSON.stringify(alloy.rbac).includes("secrets"), "not the chart's default cluster-wide Secret access");
     assert.equal(alloy.controller.type, "daemonset");
     assert.equal(alloy.alloy.mounts.varlog, true);
+    // app/job from app.kubernetes.io/name, else app: two rules each (one rule over both labels joins their values, "grafanagrafana").
+    const rules = [...alloy.alloy.configMap.content.matchAll(/rule \{([^}]*)\}/g)].map((m: RegExpMatchArray) => m[1]);
+    assert.ok(rules.length > 10);
+    for (const target of ["app", "job"]) {
+      const mine = rules.filter((r: string) => r.includes(`target_label  = "${target}"`));
+      assert.deepEqual(
+        mine.map((r: string) => [r.match(/source_labels = (\[.*\])/)![1], r.match(/regex += (".*")/)?.[1]]),
+        [['["__meta_kubernetes_pod_label_app"]', '"(.+)"'], ['["__meta_kubernetes_pod_label_app_kubernetes_io_name"]', '"(.+)"']],
+        target,
+      );
+    }
+    for (const r of rules) if (/source_labels = \[[^\]]*,/.test(r)) assert.doesNotMatch(r, /separator += ""/, "labels joined with no separator");
+    // Log positions survive restarts: storagePath is on a hostPath volume (the chart's default /tmp/alloy is the container's layer).
+    const data = alloy.controller.volumes.extra.find((v: any) => v.hostPath);
+    const mount = alloy.alloy.mounts.extra.find((m: any) => m.name === data.name);
+    assert.equal(data.hostPath.type, "DirectoryOrCreate");
+    assert.ok(alloy.alloy.storagePath.startsWith(`${mount.mountPath}/`), `${alloy.alloy.storagePath} is under the ${mount.mountPath} mount`);
     // Every workload has requests.
     for (const r of ["loki", "tempo", "mimir", "alloy", "grafana", "kube-state-metrics"]) assert.match(JSON.stringify(values(p, r)), /"requests":\{"cpu":"\d+m","memory":"\d+Mi"\}/, r);
     // Default deny outside the mesh.
     const policies = ofType(p, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs as any);
     const deny = policies.find((x) => x.metadata.name === "default-deny-ingress");
     assert.deepEqual([deny.metadata.namespace, deny.spec.podSelector, deny.spec.ingress], ["monitoring", {}, undefined]);
+    // Grafana's namespace reaches the query endpoints only: each policy selects one component's pods, on one port.
+    const fromGrafana = policies.filter((x) => x.metadata.namespace === "monitoring" && JSON.stringify(x.spec.ingress ?? []).includes('"grafana"'));
+    assert.deepEqual(
+      fromGrafana.map((x) => [x.spec.podSelector.matchLabels, x.spec.ingress.map((i: any) => i.ports.map((q: any) => q.port))]).sort((a: any, b: any) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [
+        [{ "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": "loki", "app.kubernetes.io/component": "gateway" }, [[8080]]],
+        [{ "app.kubernetes.io/name": "mimir", "app.kubernetes.io/instance": "mimir", "app.kubernetes.io/component": "gateway" }, [[8080]]],
+        [{ "app.kubernetes.io/name": "tempo", "app.kubernetes.io/instance": "tempo" }, [[3200]]],
+      ],
+    );
     const otlp = policies.find((x) => x.metadata.name === "allow-otlp-to-alloy");
     assert.deepEqual(otlp.spec.ingress[0].ports.map((x: any) => x.port), [4317, 4318]);
   });
 }
+
+/** Kubernetes' rule: does one toleration tolerate a taint? */
+const tolerates = (t: { key?: string; operator?: string; value?: string; effect?: string }, taint: { key: string; value: string; effect: string }) =>
+  (!t.effect || t.effect === taint.effect) &&
+  (t.operator === "Exists" ? !t.key || t.key === taint.key : t.key === taint.key && (t.value ?? "") === taint.value);
+/** GKE and EKS spell taint effects NO_SCHEDULE etc. */
+const k8sEffect: Record<string, string> = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" };
+
+test("Alloy tolerates every taint configured on any node pool of any stack (GPU nodes run the training pods)", async () => {
+  let seen = 0;
+  for (const name of committedStacks()) {
+    const p = await cachedPlan(name);
+    const pools = [...ofType(p, "gcp:container/nodePool:NodePool").map((r) => (r.inputs as any).nodeConfig?.taints), ...ofType(p, "aws:eks/nodeGroup:NodeGroup").map((r) => (r.inputs as any).taints)];
+    const taints = pools.flat().filter(Boolean).map((t: any) => ({ key: t.key, value: t.value ?? "", effect: k8sEffect[t.effect] ?? t.effect }));
+    const tolerations = values(p, "alloy").controller.tolerations ?? [];
+    for (const taint of taints) assert.ok(tolerations.some((t: any) => tolerates(t, taint)), `${name}: Alloy does not tolerate ${taint.key}=${taint.value}:${taint.effect}`);
+    seen += taints.length;
+  }
+  assert.ok(seen > 0, "some committed stack has a tainted pool (else this test checks nothing)");
+});
+
+test("Kubeflow's isolated namespaces admit Alloy's scrapes, only from Alloy and only on metrics ports, once the platform Directory made them", async () => {
+  for (const name of committedStacks()) {
+    const p = await cachedPlan(name);
+    const dir = ofType(p, "kubernetes:kustomize/v2:Directory").find((r) => r.name === "kubeflow-platform");
+    assert.ok(dir, `${name}: Kubeflow is on in every committed stack`);
+    const policies = ofType(p, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const alloy = [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "alloy" } } }];
+    const inNs = (ns: string) => policies.filter((r) => (r.inputs as any).metadata.namespace === ns && JSON.stringify((r.inputs as any).spec.ingress ?? []).includes("monitoring"));
+    for (const ns of ["kubeflow", "kubeflow-system"]) {
+      const mine = inNs(ns);
+      const byPodSelector = Object.fromEntries(mine.map((r) => [JSON.stringify((r.inputs as any).spec.podSelector), (r.inputs as any).spec.ingress]));
+      // Every meshed pod: Istio's merged metrics (prometheus.io annotations rewritten to 15020).
+      assert.deepEqual(byPodSelector["{}"], [{ from: alloy, ports: [{ protocol: "TCP", port: 15020 }] }], `${name} ${ns}`);
+      for (const r of mine) assert.ok(r.dependsOn.includes(dir.urn), `${name}: ${r.name} waits for the namespaces`);
+      if (ns === "kubeflow") {
+        // katib-controller is outside the mesh and annotated prometheus.io/port 8080 (kubeflow/manifests 26.03).
+        assert.deepEqual(byPodSelector[JSON.stringify({ matchLabels: { "katib.kubeflow.org/component": "controller" } })], [{ from: alloy, ports: [{ protocol: "TCP", port: 8080 }] }]);
+        assert.equal(mine.length, 2);
+      } else assert.equal(mine.length, 1);
+    }
+  }
+  // Kubeflow off: no policies in its namespaces.
+  const { runUnderMocks } = await import("../tools/mock-runtime");
+  const { readStackFile, projectName } = await import("../tools/stack-file");
+  const { platform } = await import("../infra/program");
+  const file = readStackFile("local");
+  file.config["platform:kubeflow"] = JSON.stringify({ enabled: false });
+  const off = await runUnderMocks({ project: projectName, stack: file.stack, config: file.config, secretKeys: file.secretKeys, program: platform });
+  assert.deepEqual(off.plan.resources.filter((r) => /^kubeflow/.test((r.inputs as any).metadata?.namespace ?? "") && r.type.includes("NetworkPolicy")), []);
+  assert.ok(off.plan.resources.some((r) => r.type === "kubernetes:helm.sh/v4:Chart" && (r.inputs as any).name === "alloy"));
+});
+
+test("destroy path: telemetry buckets are force-destroyed outside prod (never empty), other buckets keep the tier's rule, prod keeps everything", async () => {
+  const buckets = (p: Plan) =>
+    Object.fromEntries(p.resources.filter((r) => r.type === "gcp:storage/bucket:Bucket" || r.type === "aws:s3/bucket:Bucket").map((r) => [r.name, [(r.inputs as any).forceDestroy, r.options.protect]]));
+  for (const name of ["gke-dev", "eks-dev"]) {
+    const b = buckets(await cachedPlan(name));
+    for (const x of backends) assert.deepEqual(b[x], [true, false], `${name} ${x}`);
+    assert.deepEqual(b["mlflow-artifacts"], [false, false], `${name}: MLflow's artifacts keep the dev tier's rule (not force-destroyed)`);
+    assert.deepEqual(b["kubeflow-pipelines"], [false, false], name);
+  }
+  const prod = buckets(await cachedPlan("prod"));
+  for (const [x, v] of Object.entries(prod)) assert.deepEqual(v, [false, true], `prod ${x}: protected, never force-destroyed`);
+  assert.ok(backends.every((x) => x in prod));
+});
 
 test("retention follows the tier: dev keeps less than prod, and Tempo's is in hours (a Go duration)", async () => {
   const dev = await cachedPlan("gke-dev");
@@ -213,6 +350,17 @@ test("retention follows the tier: dev keeps less than prod, and Tempo's is in ho
   });
   assert.deepEqual(r(dev), { logs: "7d", traces: "72h", metrics: "15d" });
   assert.deepEqual(r(prod), { logs: "30d", traces: "336h", metrics: "90d" });
+});
+
+test("ingestion limits follow the tier into Mimir's limits and Loki's limits_config", async () => {
+  const lim = (p: Plan) => {
+    const m = values(p, "mimir").mimir.structuredConfig.limits;
+    const l = values(p, "loki").loki.limits_config;
+    return [m.max_global_series_per_user, m.ingestion_rate, m.ingestion_burst_size, l.ingestion_rate_mb, l.ingestion_burst_size_mb];
+  };
+  assert.deepEqual(lim(await cachedPlan("local")), [150000, 10000, 200000, 4, 6]);
+  assert.deepEqual(lim(await cachedPlan("gke-dev")), [150000, 10000, 200000, 8, 16]);
+  assert.deepEqual(lim(await cachedPlan("prod")), [500000, 50000, 500000, 20, 40]);
 });
 
 const base = {
@@ -238,6 +386,12 @@ test("platform:observability: bad input is named by its key path", () => {
     "platform:observability.tracingSamplingPercent: Too big: expected number to be <=100 (found 150)",
   ]);
   assert.deepEqual(problemsOf({ retention: { logs: "12h" } }), ["platform:observability.retention.logs: Loki deletes logs in whole days (its index period is 24h); use at least 24h or 1d (found 12h)"]);
+  assert.deepEqual(problemsOf({ limits: { metrics: { maxSeries: 0, ingestionRate: 1.5, burst: 1 }, logs: { ingestionRateMb: "8" } } }).sort(), [
+    'platform:observability.limits.logs.ingestionRateMb: expected a number; remove the quotes: "8" is text in YAML',
+    "platform:observability.limits.metrics.burst: unknown key; remove it or check its spelling",
+    "platform:observability.limits.metrics.ingestionRate: expected int, received number",
+    "platform:observability.limits.metrics.maxSeries: Too small: expected number to be >=1 (found 0)",
+  ]);
   assert.deepEqual(problemsOf({ sizes: { lokiIngesters: 3 } }), ["platform:observability.sizes.lokiIngesters: tier local runs Loki as one binary (Monolithic); lokiIngesters applies to prod's Distributed mode only; remove it"]);
 });
 
@@ -249,6 +403,9 @@ test("platform:observability: tier defaults, and overrides", () => {
   const o = validateConfig("t", { ...base, "platform:observability": JSON.stringify({ retention: { traces: "2d" }, tracingSamplingPercent: 5 }) }, ["platform:identity"]);
   assert.deepEqual(o.observability.retention, { logs: "2d", traces: "2d", metrics: "3d" });
   assert.equal(o.observability.tracingSamplingPercent, 5);
+  assert.deepEqual(c.observability.limits, { metrics: { maxSeries: 150000, ingestionRate: 10000, ingestionBurstSize: 200000 }, logs: { ingestionRateMb: 4, ingestionBurstSizeMb: 6 } });
+  const l = resolveObservability("prod", { limits: { metrics: { maxSeries: 1000000 }, logs: { ingestionBurstSizeMb: 60.5 } } }, []);
+  assert.deepEqual(l.limits, { metrics: { maxSeries: 1000000, ingestionRate: 50000, ingestionBurstSize: 500000 }, logs: { ingestionRateMb: 20, ingestionBurstSizeMb: 60.5 } });
 });
 
 test("observability off: no releases, no tracing provider, no Grafana host", async () => {
@@ -277,7 +434,7 @@ test("resource requests per tier: totals from the sizing table (the README's tab
   assert.deepEqual(t("local", 1), { cpu: 630, memoryMi: 1984, perNode: { cpu: 50, memoryMi: 128 } });
   assert.deepEqual(t("ephemeral", 1), { cpu: 630, memoryMi: 1984, perNode: { cpu: 50, memoryMi: 128 } });
   assert.deepEqual(t("dev", 1), { cpu: 1180, memoryMi: 3520, perNode: { cpu: 100, memoryMi: 256 } });
-  assert.deepEqual(t("prod", 3), { cpu: 9500, memoryMi: 30756, perNode: { cpu: 200, memoryMi: 512 } });
+  assert.deepEqual(t("prod", 3), { cpu: 9740, memoryMi: 38500, perNode: { cpu: 200, memoryMi: 512 } });
 });
 
 test("check-values: verbatim config paths and subcharts", () => {

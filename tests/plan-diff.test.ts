@@ -199,3 +199,24 @@ test("CLI: stack names, saved plan JSON and folders of plans (the CI shape), --m
   assert.match(bad.stderr, /missing\.json: no such file/);
   assert.equal(cli("local").code, 2);
 });
+
+test("a volume size of the observability stack is install-time: plan:diff shows the Chart's StatefulSet replaced, and the old volumes kept at their size", async () => {
+  const before = await cachedPlan("gke-dev");
+  const obs = (sizes: Record<string, number>) => (c: Config) => {
+    const o = JSON.parse(c["platform:observability"] ?? "{}");
+    c["platform:observability"] = JSON.stringify({ ...o, sizes: { ...o.sizes, ...sizes } });
+  };
+  const d = diffPlans(before, await fullPlan("gke-dev", obs({ lokiStorageGb: 20, mimirStorageGb: 20 })));
+  const byName = Object.fromEntries(d.resources.map((r) => [r.name, r]));
+  const loki = byName.loki;
+  assert.equal(loki.action, "replace");
+  assert.deepEqual(loki.changes.map((c) => [c.path, c.before, c.after, c.replaces]), [["values.singleBinary.persistence.size", "10Gi", "20Gi", "values.singleBinary.persistence"]]);
+  assert.match(loki.warning ?? "", /StatefulSet loki spec\.volumeClaimTemplates.*existing volumes are reused at their old size/);
+  assert.equal(byName.mimir.action, "replace");
+  assert.match(byName.mimir.warning ?? "", /StatefulSet mimir-ingester/);
+  assert.deepEqual(d.counts, { create: 0, update: 0, replace: 2, delete: 0 });
+  assert.match(renderText([d]), /kubernetes:helm\.sh\/v4:Chart loki {2}\[replace\]\n.*! renders StatefulSet loki .*\n.*~ values\.singleBinary\.persistence\.size: 10Gi -> 20Gi {2}\(forces replacement: values\.singleBinary\.persistence\)/);
+  // Values outside the volumes stay updates (retention is read at start).
+  const r = diffPlans(before, await fullPlan("gke-dev", (c) => (c["platform:observability"] = JSON.stringify({ ...JSON.parse(c["platform:observability"] ?? "{}"), retention: { logs: "9d" } }))));
+  assert.deepEqual([...new Set(r.resources.map((x) => `${x.name} ${x.action}`))].sort(), ["loki update"]);
+});

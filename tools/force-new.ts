@@ -122,6 +122,38 @@ export const kubernetesForceNew: Record<string, string[]> = {
   "rbac.authorization.k8s.io/v1:ClusterRoleBinding": ["roleRef"],
 };
 
+/**
+ * Chart values that render into immutable fields of the chart's own resources, by chart name (the
+ * observability charts at their pinned versions). Under mocks a Chart renders nothing, so plan:diff
+ * sees only the values; a change at or below `path` replaces what `renders` names, inside the Chart.
+ * A StatefulSet's volumeClaimTemplates are ForceNew (above): the provider deletes the StatefulSet and
+ * re-creates it under its fixed name, and the existing PVCs are reused as they are, so a new size
+ * never reaches them. A standalone PVC's spec is ForceNew too: the claim, with its data, is replaced.
+ */
+export interface ChartForceNew {
+  path: string;
+  renders: string;
+  kind: "statefulset-volumes" | "pvc";
+}
+const vct = (path: string, statefulSet: string): ChartForceNew => ({ path, renders: `StatefulSet ${statefulSet} spec.volumeClaimTemplates`, kind: "statefulset-volumes" });
+export const chartForceNew: Record<string, ChartForceNew[]> = {
+  loki: [vct("values.singleBinary.persistence", "loki"), vct("values.ingester.persistence", "loki-ingester"), vct("values.compactor.persistence", "loki-compactor")],
+  tempo: [vct("values.persistence", "tempo")],
+  "mimir-distributed": [
+    vct("values.ingester.persistentVolume", "mimir-ingester(-zone-*)"),
+    vct("values.store_gateway.persistentVolume", "mimir-store-gateway(-zone-*)"),
+    vct("values.compactor.persistentVolume", "mimir-compactor"),
+  ],
+  grafana: [{ path: "values.persistence", renders: "PersistentVolumeClaim grafana spec", kind: "pvc" }],
+};
+
+/** The chart-level rule a change at `path` (dotted, indexes dropped) of a Chart's inputs hits, if any. */
+export function chartForceNewHit(chart: unknown, path: string): ChartForceNew | undefined {
+  const rules = typeof chart === "string" ? (chartForceNew[chart] ?? []) : [];
+  const hit = hits(path, rules.map((r) => r.path));
+  return rules.find((r) => r.path === hit);
+}
+
 /** The ForceNew paths of a type, or undefined when this table does not know the type. */
 export function forceNewPaths(type: string): string[] | undefined {
   if (type.startsWith("kubernetes:") && type !== "kubernetes:helm.sh/v4:Chart" && !type.startsWith("pulumi:")) {

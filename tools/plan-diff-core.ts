@@ -2,9 +2,11 @@
 // property (microdiff), and predicts what the engine would do: create, update, replace or delete.
 // Replacement comes from the providers' ForceNew properties (force-new.ts) and the resource's own
 // replaceOnChanges, minus its ignoreChanges; a replaced resource with a fixed physical name is flagged.
+// A Chart's values that render into immutable fields of its own resources (chartForceNew: volume
+// claim templates, PVC specs) make the Chart a replace, with a warning naming what is replaced inside.
 // Secrets are compared by their hash (mock-runtime.ts, secretHashes) and never shown.
 import diff from "microdiff";
-import { fixedName, forceNewPaths, hits } from "./force-new";
+import { chartForceNewHit, fixedName, forceNewPaths, hits, type ChartForceNew } from "./force-new";
 import type { Plan, PlannedResource } from "./mock-runtime";
 
 export type Action = "create" | "update" | "replace" | "delete";
@@ -68,9 +70,10 @@ export function propertyChanges(before: PlannedResource, after: PlannedResource)
   const beforeSecrets = secretsOf(before);
   const afterSecrets = secretsOf(after);
   const seenSecret = new Set<string>();
+  const chart = after.type === helmChart ? (after.inputs as Record<string, unknown> | undefined)?.chart : undefined;
   const forces = (path: (string | number)[]) => {
     const p = withoutIndexes(path);
-    return hits(p, replaceOn.map((r) => r.replace(/\[\d*\*?\]/g, ""))) ?? hits(p, force);
+    return hits(p, replaceOn.map((r) => r.replace(/\[\d*\*?\]/g, ""))) ?? hits(p, force) ?? chartForceNewHit(chart, p)?.path;
   };
 
   for (const d of diff(before.inputs ?? {}, after.inputs ?? {})) {
@@ -101,6 +104,26 @@ export function propertyChanges(before: PlannedResource, after: PlannedResource)
     out.push({ path, kind: "changed", secret: true, ...(rep ? { replaces: rep } : {}) });
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+const helmChart = "kubernetes:helm.sh/v4:Chart";
+
+/** What a replacing change to a Chart's values does inside the Chart (its rendered resources). */
+function chartWarning(after: PlannedResource, changes: PropertyChange[]): string | undefined {
+  const chart = (after.inputs as Record<string, unknown> | undefined)?.chart;
+  const rules = new Map<string, ChartForceNew>();
+  for (const c of changes) {
+    const rule = c.replaces ? chartForceNewHit(chart, c.replaces) : undefined;
+    if (rule) rules.set(rule.path, rule);
+  }
+  if (rules.size === 0) return undefined;
+  return [...rules.values()]
+    .map((r) =>
+      r.kind === "statefulset-volumes"
+        ? `renders ${r.renders} (immutable): the provider deletes and re-creates the StatefulSet under its fixed name (its pods go down), and the existing volumes are reused at their old size: a new size or class does not apply to them`
+        : `renders ${r.renders} (immutable): the claim is deleted and re-created, and its data with it`,
+    )
+    .join("; ");
 }
 
 const optionKeys = ["protect", "deleteBeforeReplace", "retainOnDelete", "ignoreChanges", "replaceOnChanges", "deletedWith"] as const;
@@ -160,10 +183,10 @@ export function diffPlans(before: Plan | undefined, after: Plan | undefined): St
     const opts = optionChanges(old, r);
     if (changes.length === 0 && opts.length === 0) continue;
     const replace = changes.some((c) => c.replaces);
-    if (!replace && changes.length > 0 && !forceNewPaths(r.type) && !r.type.startsWith("mlops:") && !r.type.startsWith("pulumi:providers:") && r.type !== "kubernetes:helm.sh/v4:Chart") unknown.add(r.type);
+    if (!replace && changes.length > 0 && !forceNewPaths(r.type) && !r.type.startsWith("mlops:") && !r.type.startsWith("pulumi:providers:") && r.type !== helmChart) unknown.add(r.type);
     const change: ResourceChange = { urn: r.urn, type: r.type, name: r.name, action: replace ? "replace" : "update", changes, optionChanges: opts };
     if (replace) {
-      const warning = replacementWarning(old, r, changes);
+      const warning = r.type === helmChart ? chartWarning(r, changes) : replacementWarning(old, r, changes);
       if (warning) change.warning = warning;
     }
     resources.push(change);

@@ -69,6 +69,17 @@ export interface Database {
 export interface BucketOptions {
   /** Keep old object versions (S3 versioning, GCS object versioning). */
   versioning?: boolean;
+  /**
+   * The objects can be thrown away with the stack (telemetry, not user data): outside prod, destroy
+   * deletes the bucket with its objects (forceDestroy), where it would otherwise fail on a non-empty
+   * bucket. Prod keeps its data whatever this says.
+   */
+  disposable?: boolean;
+}
+
+/** Whether destroy deletes a bucket's objects: the tier's rule (ephemeral, local), or a disposable bucket outside prod. */
+export function bucketForceDestroy(config: { tier: string; forceDestroy: boolean }, opts: BucketOptions): boolean {
+  return config.forceDestroy || (opts.disposable === true && config.tier !== "prod");
 }
 
 export interface ObjectStore {

@@ -16,7 +16,7 @@ import type { EksSettings, NodePool, PlatformConfig } from "../../infra/config/r
 import { poolRoleLabel } from "../../infra/config/schema";
 import { charts, postgresClientImage } from "../../infra/versions";
 import { helmChart, namespace } from "../helm";
-import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
+import { bucketForceDestroy, type BucketOptions, type Cloud, type Database, type Dns01Solver, type Grant, type ObjectStore, type ServiceAccountRef, type WorkloadIdentity } from "./cloud";
 import { EksNetwork } from "./eks-network";
 import { execKubeconfig } from "./kubeconfig";
 import { physicalName } from "./names";
@@ -363,7 +363,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cloud {
   }
 
   bucket(name: string, opts: BucketOptions = {}, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore {
-    return new S3Bucket(name, { stack: this.config.stack, versioning: opts.versioning ?? false, forceDestroy: this.config.forceDestroy, region: this.settings.region }, {
+    return new S3Bucket(name, { stack: this.config.stack, versioning: opts.versioning ?? false, forceDestroy: bucketForceDestroy(this.config, opts), region: this.settings.region }, {
       ...resourceOpts,
       providers: [this.awsProvider],
       protect: this.config.protect,

@@ -81,7 +81,8 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cloud {
   /**
    * A bucket `name` on the stack's in-cluster MinIO, installed by the first call (namespace minio).
    * Not protected by itself: in prod the standalone server's volume is protected and kept on delete;
-   * removing a bucket from the program leaves the bucket and its objects in MinIO.
+   * removing a bucket from the program leaves the bucket and its objects in MinIO. `disposable`
+   * changes nothing here: destroy never empties a MinIO bucket, so it never blocks on one.
    */
   bucket(name: string, opts: BucketOptions = {}, resourceOpts?: pulumi.ComponentResourceOptions): ObjectStore {
     const settings = this.config.ml.minio;

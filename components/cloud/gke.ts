@@ -8,7 +8,7 @@ import * as random from "@pulumi/random";
 import * as command from "@pulumi/command";
 import type { DatabaseTier } from "../../infra/config/ml";
 import type { GkeSettings, NodePool, PlatformConfig } from "../../infra/config/resolve";
-import type { BucketOptions, Cloud, Database, Dns01Solver, Grant, ObjectStore, ServiceAccountRef, WorkloadIdentity } from "./cloud";
+import { bucketForceDestroy, type BucketOptions, type Cloud, type Database, type Dns01Solver, type Grant, type ObjectStore, type ServiceAccountRef, type WorkloadIdentity } from "./cloud";
 import { execKubeconfig } from "./kubeconfig";
 import { gcpAccountId, gcpRoleIdPart, physicalName } from "./names";
 import { claimConsumer, generatedPassword, postgresMajor } from "./postgres";
@@ -349,7 +349,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cloud {
         uniformBucketLevelAccess: true,
         publicAccessPrevention: "enforced",
         versioning: { enabled: opts.versioning ?? false },
-        forceDestroy: this.config.forceDestroy,
+        forceDestroy: bucketForceDestroy(this.config, opts),
       },
       { ...resourceOpts, provider: this.gcpProvider, protect: this.config.protect },
     );

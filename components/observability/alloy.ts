@@ -5,6 +5,10 @@ import { alloyOtlp, lokiGateway, mimirGateway, serviceAccounts, tempoService } f
 import { alloyConfig } from "./alloy-config";
 import { requests, type Workload } from "./sizing";
 
+/** Alloy's data directory on each node (hostPath), mounted at the same path. */
+export const alloyDataHostPath = "/var/lib/alloy";
+const alloyDataVolume = "alloy-data";
+
 export function alloyValues(a: { cluster: string; workloads: Record<string, Workload> }): Record<string, unknown> {
   const config = alloyConfig({
     lokiPushUrl: `http://${lokiGateway.host}/loki/api/v1/push`,
@@ -30,12 +34,21 @@ export function alloyValues(a: { cluster: string; workloads: Record<string, Work
     },
     controller: {
       type: "daemonset",
+      // Every node, tainted ones included (GPU pools carry nvidia.com/gpu:NoSchedule, and GKE adds the
+      // matching toleration only to pods that request a GPU): training and pipeline pods run there,
+      // and discovery is node-local, so a node without Alloy has no logs, cAdvisor or scrapes at all.
+      tolerations: [{ operator: "Exists" }],
+      volumes: { extra: [{ name: alloyDataVolume, hostPath: { path: alloyDataHostPath, type: "DirectoryOrCreate" } }] },
       podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "12345", "prometheus.io/path": "/metrics" },
     },
     alloy: {
       configMap: { create: true, content: config },
       enableReporting: false,
-      mounts: { varlog: true },
+      // Data (log positions: how far each file was read, and the WAL) on the node, not in the
+      // container's writable layer: after a restart, OOM or upgrade Alloy resumes where it was
+      // instead of re-reading every file under /var/log/pods (a burst of duplicates into Loki).
+      storagePath: `${alloyDataHostPath}/data`,
+      mounts: { varlog: true, extra: [{ name: alloyDataVolume, mountPath: alloyDataHostPath }] },
       resources: requests(a.workloads.alloy),
       extraPorts: [
         { name: "otlp-grpc", port: alloyOtlp.grpcPort, targetPort: alloyOtlp.grpcPort, protocol: "TCP", appProtocol: "grpc" },

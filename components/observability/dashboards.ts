@@ -77,6 +77,9 @@ export const dashboards: Dashboard[] = [
     { title: "Targets up (monitoring)", expr: 'sum by (job) (up{namespace="monitoring"})', legend: "{{job}}" },
     { title: "Log bytes received (Loki)", expr: "sum(rate(loki_distributor_bytes_received_total[5m]))", legend: "bytes/s", unit: "Bps" },
     { title: "Samples received (Mimir)", expr: "sum(rate(cortex_distributor_received_samples_total[5m]))", legend: "samples/s" },
+    // Pushes refused by the per-tenant limits (platform:observability.limits), by reason.
+    { title: "Discarded samples (Mimir) by reason", expr: "sum by (reason) (rate(cortex_discarded_samples_total[5m]))", legend: "{{reason}}" },
+    { title: "Discarded log lines (Loki) by reason", expr: "sum by (reason) (rate(loki_discarded_samples_total[5m]))", legend: "{{reason}}" },
     { title: "Spans received (Tempo)", expr: "sum(rate(tempo_distributor_spans_received_total[5m]))", legend: "spans/s" },
     { title: "Memory of the stack by pod", expr: 'sum by (pod) (container_memory_working_set_bytes{namespace="monitoring", container!=""})', legend: "{{pod}}", unit: "bytes" },
   ]),

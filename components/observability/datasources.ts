@@ -1,9 +1,9 @@
 // Grafana's datasources as code, with fixed uids so the links between signals resolve:
-// metrics -> traces (Mimir exemplars carry trace_id), logs -> traces (a derived field on trace ids
+// metrics -> traces (exemplars from Tempo's metrics generator carry traceID), logs -> traces (a derived field on trace ids
 // in log lines), traces -> logs and traces -> metrics (Tempo's span links, service map).
 // Grafana expands $VAR and ${VAR} in provisioning files from its environment, so a literal
 // ${__value.raw} is written $${__value.raw}.
-import { datasourceUids, lokiGateway, mimirGateway, tempoService } from "./names";
+import { datasourceUids, exemplarTraceIdLabel, lokiGateway, mimirGateway, tempoService } from "./names";
 
 export function datasources(): Record<string, unknown>[] {
   return [
@@ -18,7 +18,7 @@ export function datasources(): Record<string, unknown>[] {
       jsonData: {
         httpMethod: "POST",
         prometheusType: "Mimir",
-        exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: datasourceUids.traces, urlDisplayLabel: "View trace" }],
+        exemplarTraceIdDestinations: [{ name: exemplarTraceIdLabel, datasourceUid: datasourceUids.traces, urlDisplayLabel: "View trace" }],
       },
     },
     {

@@ -33,7 +33,12 @@ export interface GrafanaArgs {
   istioControlPlane: pulumi.Resource;
   settings: ObservabilitySettings;
   workloads: Record<string, Workload>;
+  /** StorageClass of Grafana's volume; undefined: the cluster default. */
+  storageClass?: string;
 }
+
+/** Grafana's SQLite database (users, preferences, UI-made alerts and contact points, API tokens). */
+export const grafanaVolumeSize = "1Gi";
 
 /** The routes to Grafana: one per role, matched on the verified token's groups, each setting the role header. */
 export function grafanaRoutes(g: ObservabilitySettings["grafana"]): HttpRoute[] {
@@ -78,7 +83,13 @@ export class Grafana extends pulumi.ComponentResource {
       grafanaNamespace,
       charts.grafana,
       {
+        // One replica on a ReadWriteOnce volume: Recreate, so the old pod lets go of the volume
+        // before the new one mounts it (a rolling update would wait forever on another node).
         replicas: 1,
+        deploymentStrategy: { type: "Recreate" },
+        // Its database survives restarts and upgrades (the chart's default is an emptyDir).
+        // lookupVolumeName off: Helm's lookup has no cluster under Pulumi.
+        persistence: { enabled: true, type: "pvc", size: grafanaVolumeSize, accessModes: ["ReadWriteOnce"], lookupVolumeName: false, ...(args.storageClass ? { storageClassName: args.storageClass } : {}) },
         serviceAccount: { create: true, name: serviceAccounts.grafana },
         admin: { existingSecret: adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
         resources: requests(w.grafana),
@@ -100,9 +111,13 @@ export class Grafana extends pulumi.ComponentResource {
           },
         },
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: datasources() } },
+        // The dashboards sidecar lists ConfigMaps in this namespace only: a Role here, not the chart's
+        // default ClusterRole (configmaps and Secrets of the whole cluster). The chart's Role still
+        // lists Secrets, but only Grafana's own (its admin Secret, which it mounts anyway).
+        rbac: { namespaced: true },
         sidecar: {
           resources: requests(w["grafana-sidecar"]),
-          dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", folderAnnotation: null, provider: { allowUiUpdates: false } },
+          dashboards: { enabled: true, resource: "configmap", label: "grafana_dashboard", labelValue: "1", provider: { allowUiUpdates: false } },
         },
       },
       { parent: this, dependsOn: [ns, adminSecret, ...boards] },

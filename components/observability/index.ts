@@ -16,7 +16,7 @@ import { Grafana } from "./grafana";
 import { lokiValues } from "./loki";
 import { mimirValues } from "./mimir";
 import { monitoringNamespace, releases, serviceAccounts, tracingProviderName } from "./names";
-import { monitoringNetworkPolicies } from "./network-policies";
+import { monitoringNetworkPolicies, scrapeNetworkPolicies, type ScrapedNamespaces } from "./network-policies";
 import { observabilityWorkloads } from "./sizing";
 import { backendStorage } from "./storage";
 import { tempoValues } from "./tempo";
@@ -30,6 +30,8 @@ export interface ObservabilityArgs {
   routes: UiRoutes;
   /** istiod: Grafana's namespace is in the mesh; the Telemetry resource needs Istio's CRDs. */
   istioControlPlane: pulumi.Resource;
+  /** Namespaces of other add-ons with NetworkPolicies of their own (Kubeflow's), which must admit Alloy's scrapes. */
+  scrapedNamespaces?: ScrapedNamespaces;
 }
 
 export class Observability extends pulumi.ComponentResource {
@@ -42,6 +44,7 @@ export class Observability extends pulumi.ComponentResource {
     // Outside the mesh on purpose (see network-policies.ts): it does not wait for istiod.
     const ns = namespace(monitoringNamespace, undefined, { parent: this });
     monitoringNetworkPolicies({ parent: this, dependsOn: [ns] });
+    if (args.scrapedNamespaces) scrapeNetworkPolicies(args.scrapedNamespaces, { parent: this });
     const placed = { parent: this, dependsOn: [ns] };
     const storageClass = args.cloud.storageClass;
 
@@ -54,7 +57,7 @@ export class Observability extends pulumi.ComponentResource {
 
     chart(releases.loki, charts.loki, lokiValues({ tier: args.tier, settings: s, storage: loki, workloads, storageClass, annotations: loki.identity.annotations }), loki.identity.ready);
     chart(releases.tempo, charts.tempo, tempoValues({ settings: s, storage: tempo, workloads, storageClass, annotations: tempo.identity.annotations }), tempo.identity.ready);
-    chart(releases.mimir, charts.mimir, mimirValues({ settings: s, storage: mimir, workloads, storageClass, annotations: mimir.identity.annotations }), mimir.identity.ready);
+    chart(releases.mimir, charts.mimir, mimirValues({ tier: args.tier, settings: s, storage: mimir, workloads, storageClass, annotations: mimir.identity.annotations }), mimir.identity.ready);
     chart(releases.alloy, charts.alloy, alloyValues({ cluster: args.cluster, workloads }));
     chart(releases.kubeStateMetrics, charts.kubeStateMetrics, kubeStateMetricsValues(workloads["kube-state-metrics"]));
 
@@ -66,7 +69,7 @@ export class Observability extends pulumi.ComponentResource {
       { parent: this, dependsOn: [args.istioControlPlane] },
     );
 
-    const grafana = new Grafana("grafana", { routes: args.routes, istioControlPlane: args.istioControlPlane, settings: s, workloads }, { parent: this });
+    const grafana = new Grafana("grafana", { routes: args.routes, istioControlPlane: args.istioControlPlane, settings: s, workloads, storageClass }, { parent: this });
     this.grafanaUrl = grafana.url;
     this.registerOutputs({ grafanaUrl: this.grafanaUrl });
   }

@@ -39,6 +39,9 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
         };
   const caches = lokiCaches(a.tier);
   const volume = (gb: number) => ({ enabled: true, size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) });
+  // Ingester and compactor: the chart renders their `claims` list first and synthesises a claim from
+  // size/storageClass only when no claim is named "data", which its default list has: so a list here.
+  const claims = (gb: number) => ({ enabled: true, claims: [{ name: "data", accessModes: ["ReadWriteOnce"], size: `${gb}Gi`, ...(a.storageClass ? { storageClass: a.storageClass } : {}) }] });
   const off = { replicas: 0 };
   const scrape = { "prometheus.io/scrape": "true", "prometheus.io/port": "3100", "prometheus.io/path": "/metrics" };
   return {
@@ -46,8 +49,9 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
     serviceAccount: { create: true, name: serviceAccounts.loki, annotations: a.annotations },
     defaults: {
       podAnnotations: scrape,
-      // MinIO keys: env from the Cloud port's Secret, referenced as ${VAR} in the config.
-      ...(s.credentialsSecret ? { extraArgs: ["-config.expand-env=true"], extraEnvFrom: credentialsEnvFrom(s) } : {}),
+      // MinIO keys: env from the Cloud port's Secret, referenced as ${VAR} in the config (the chart
+      // already passes -config.expand-env=true to every Loki target: templates/_pod.tpl).
+      ...(s.credentialsSecret ? { extraEnvFrom: credentialsEnvFrom(s) } : {}),
     },
     loki: {
       auth_enabled: false,
@@ -56,7 +60,13 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
       schemaConfig: {
         configs: [{ from: lokiSchemaFrom, store: "tsdb", object_store: s.backend, schema: "v13", index: { prefix: "index_", period: "24h" } }],
       },
-      limits_config: { retention_period: a.settings.retention.logs, max_query_lookback: a.settings.retention.logs },
+      limits_config: {
+        retention_period: a.settings.retention.logs,
+        max_query_lookback: a.settings.retention.logs,
+        // Per-tier (platform:observability.limits.logs).
+        ingestion_rate_mb: a.settings.limits.logs.ingestionRateMb,
+        ingestion_burst_size_mb: a.settings.limits.logs.ingestionBurstSizeMb,
+      },
       compactor: { retention_enabled: true, delete_request_store: s.backend, working_directory: "/var/loki/compactor" },
       analytics: { reporting_enabled: false },
     },
@@ -77,8 +87,7 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
           ingester: {
             replicas: w["loki-ingester"].replicas,
             zoneAwareReplication: { enabled: false },
-            // The ingester's volumes are a list of claims in this chart (not size/storageClass).
-            persistence: { enabled: true, claims: [{ name: "data", accessModes: ["ReadWriteOnce"], size: `${a.settings.sizes.lokiStorageGb}Gi`, storageClass: a.storageClass ?? null }] },
+            persistence: claims(a.settings.sizes.lokiStorageGb),
             resources: requests(w["loki-ingester"]),
           },
           distributor: { replicas: w["loki-distributor"].replicas, resources: requests(w["loki-distributor"]) },
@@ -86,7 +95,7 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
           queryFrontend: { replicas: w["loki-query-frontend"].replicas, resources: requests(w["loki-query-frontend"]) },
           queryScheduler: { replicas: w["loki-query-scheduler"].replicas, resources: requests(w["loki-query-scheduler"]) },
           indexGateway: { replicas: w["loki-index-gateway"].replicas, resources: requests(w["loki-index-gateway"]) },
-          compactor: { replicas: 1, persistence: volume(10), resources: requests(w["loki-compactor"]) },
+          compactor: { replicas: 1, persistence: claims(10), resources: requests(w["loki-compactor"]) },
         }
       : {
           singleBinary: { replicas: 1, persistence: volume(a.settings.sizes.lokiStorageGb), resources: requests(w.loki) },

@@ -28,6 +28,15 @@ export function lokiCaches(tier: Tier): { chunksMb: number; resultsMb: number } 
   return { chunksMb: 2048, resultsMb: 512 };
 }
 
+/**
+ * Cache sizes (MB) of Mimir's memcached in prod; 0 = off (the chart ships every cache off). The
+ * store-gateways would otherwise read block indexes and metadata from the bucket on every query over
+ * 90 days of retention. Chunks and results caches stay off.
+ */
+export function mimirCaches(tier: Tier): { indexMb: number; metadataMb: number } {
+  return tier === "prod" ? { indexMb: 1024, metadataMb: 256 } : { indexMb: 0, metadataMb: 0 };
+}
+
 /** Every workload by component, for `tier`; `ingesters` are Mimir's and Loki's (prod). */
 export function observabilityWorkloads(tier: Tier, mimirIngesters: number, lokiIngesters: number): Record<string, Workload> {
   const dev = tier === "dev";
@@ -64,7 +73,8 @@ export function observabilityWorkloads(tier: Tier, mimirIngesters: number, lokiI
     add("loki-gateway", { replicas: 2, cpu: 50, memoryMi: 64 });
     add("tempo", { replicas: 1, cpu: 500, memoryMi: 2048 });
     add("mimir-distributor", { replicas: 2, cpu: 250, memoryMi: 512 });
-    add("mimir-ingester", { replicas: mimirIngesters, cpu: 500, memoryMi: 2048 });
+    // Holds every series (replication factor 3 over three ingesters): about 500k at 4 GiB (the prod series limit).
+    add("mimir-ingester", { replicas: mimirIngesters, cpu: 500, memoryMi: 4096 });
     add("mimir-querier", { replicas: 2, cpu: 250, memoryMi: 512 });
     add("mimir-query-frontend", { replicas: 2, cpu: 100, memoryMi: 256 });
     add("mimir-query-scheduler", { replicas: 2, cpu: 100, memoryMi: 128 });
@@ -77,6 +87,12 @@ export function observabilityWorkloads(tier: Tier, mimirIngesters: number, lokiI
     add("grafana", { replicas: 1, cpu: 250, memoryMi: 512 });
     add("grafana-sidecar", { replicas: 1, cpu: 50, memoryMi: 64 });
   }
+  const mimir = mimirCaches(tier);
+  cache(mimir.indexMb, 100).forEach((c) => add("mimir-index-cache", c));
+  cache(mimir.metadataMb, 100).forEach((c) => add("mimir-metadata-cache", c));
+  // The chart's memcached exporter, a container in each Mimir cache pod.
+  const mimirCachePods = [mimir.indexMb, mimir.metadataMb].filter((mb) => mb > 0).length;
+  if (mimirCachePods > 0) add("mimir-cache-exporter", { replicas: mimirCachePods, cpu: 20, memoryMi: 32 });
   cache(caches.chunksMb, tier === "prod" ? 500 : 100).forEach((c) => add("loki-chunks-cache", c));
   cache(caches.resultsMb, tier === "prod" ? 100 : 50).forEach((c) => add("loki-results-cache", c));
   return w;

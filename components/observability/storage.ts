@@ -2,8 +2,9 @@
 // use it, bound to the service account name the backend's chart is told to create. GCS and S3 use
 // workload identity (no keys anywhere); on existing clusters the bucket is MinIO's and the Cloud
 // port hands back a Secret with a MinIO user's keys, which reach the backend as environment
-// variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) that its config references as ${VAR} with
-// -config.expand-env: never as chart values.
+// variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) that its config references as ${VAR}: never
+// as chart values. Expanding them needs -config.expand-env=true, which the Loki and Mimir charts pass
+// to every component themselves; Tempo's chart does not, so tempo.ts adds it.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cloud, ObjectStore, WorkloadIdentity } from "../cloud/cloud";
 import { monitoringNamespace } from "./names";
@@ -26,7 +27,8 @@ export const accessKeyRef = "${AWS_ACCESS_KEY_ID}";
 export const secretKeyRef = "${AWS_SECRET_ACCESS_KEY}";
 
 export function backendStorage(cloud: Cloud, name: string, serviceAccount: string, opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] }): BackendStorage {
-  const store = cloud.bucket(name, { versioning: false }, { parent: opts.parent });
+  // Telemetry is never empty and not user data: outside prod, destroy deletes it with the bucket.
+  const store = cloud.bucket(name, { versioning: false, disposable: true }, { parent: opts.parent });
   const identity = cloud.workloadIdentity(name, { namespace: monitoringNamespace, name: serviceAccount }, [{ kind: "objectStore", store, access: "readWrite" }], opts);
   switch (store.kind) {
     case "gcs":

@@ -43,14 +43,17 @@ export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
       resources: requests(a.workloads.tempo),
       retention: `${retentionHours(a.settings.retention.traces)}h`,
       storage: { trace: { ...trace, wal: { path: "/var/tempo/wal" } } },
-      // OTLP only (from Alloy); the chart's Jaeger receivers are dropped.
-      receivers: { jaeger: null, otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${tempoService.otlpGrpcPort}` }, http: { endpoint: "0.0.0.0:4318" } } } },
+      // Spans come over OTLP (from Alloy). The chart's Jaeger receivers stay: its Service template
+      // reads tempo.receivers.jaeger.protocols.* unguarded, so removing them (a null value, which
+      // Helm treats as "delete the key") fails the render. The NetworkPolicy keeps them namespace-only.
+      receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${tempoService.otlpGrpcPort}` }, http: { endpoint: "0.0.0.0:4318" } } } },
       metricsGenerator: {
         enabled: true,
         remoteWriteUrl: `http://${mimirGateway.host}/api/v1/push`,
         storage: { remote_write: [{ url: `http://${mimirGateway.host}/api/v1/push`, send_exemplars: true }] },
       },
       overrides: { defaults: { metrics_generator: { processors: ["service-graphs", "span-metrics"] } } },
+      // MinIO keys: the tempo chart passes only -config.file, so expanding ${VAR} needs the flag here.
       ...(s.credentialsSecret ? { extraArgs: { "config.expand-env": "true" }, extraEnvFrom: credentialsEnvFrom(s) } : {}),
     },
   };
