@@ -54,6 +54,22 @@ test("Kubeflow waits for istiod and cert-manager, Profiles for their controller,
   assert.equal((profile.inputs as any).metadata.annotations["pulumi.com/waitFor"], "jsonpath={.metadata.finalizers[0]}=profile-finalizer");
 });
 
+test("destroy removes each team while every controller acting in its namespace still runs, with time for the namespace to drain", async () => {
+  // Finalizers (InferenceService, Experiment, Notebook, Workflow) and failurePolicy: Fail webhooks in team
+  // namespaces are served by these components; a Profile's foreground delete waits for its namespace.
+  const acting = ["profiles", "admission-webhook", "notebooks", "pvc-viewer", "tensorboard", "katib", "trainer", "pipelines", "kserve"];
+  for (const s of stacks) {
+    const plan = await cachedPlan(s);
+    const dirUrn = (o: string) => directories(plan).find((d) => (d.inputs as any).directory === overlayPath(o as any))!.urn;
+    const profiles = cr(plan, "Profile");
+    assert.ok(profiles.length > 0, s);
+    for (const p of profiles) {
+      for (const o of acting) assert.ok(p.dependsOn.includes(dirUrn(o)), `${s}: ${p.name} is deleted before ${o} on destroy`);
+      assert.equal((p.inputs as any).metadata.annotations["pulumi.com/timeoutSeconds"], "1800", `${s}: ${p.name}: delete waits up to 30 minutes`);
+    }
+  }
+});
+
 test("Kubeflow is served over HTTPS on kubeflow.<domain> and the models' hosts, with a certificate disjoint from the platform's", async () => {
   for (const s of stacks) {
     const plan = await cachedPlan(s);

@@ -14,6 +14,7 @@ import { ingressGatewayPrincipal } from "../../edge/istio";
 import type { TeamQuota, TeamRole, TeamSettings } from "../../../infra/config/kubeflow";
 import { argoArtifactRepository, launcherConfig } from "./pipelines-store";
 import { kserveStoreAccess } from "./kserve";
+import type { KubeflowOverlay } from "./manifests";
 
 /** The service account notebooks, pipeline runs and models of a team run as (created by the profile controller). */
 export const teamServiceAccount = "default-editor";
@@ -21,6 +22,20 @@ export const teamServiceAccount = "default-editor";
 export const kfpUiPrincipal = "cluster.local/ns/kubeflow/sa/ml-pipeline-ui";
 /** The profile controller adds this finalizer after the namespace, policies, accounts and quota exist. */
 export const profileReady = { "pulumi.com/waitFor": "jsonpath={.metadata.finalizers[0]}=profile-finalizer" };
+/**
+ * The provider deletes a Profile in the foreground: the delete waits until the namespace it owns is
+ * gone, i.e. until every pod's grace period and every finalizer in it is done. Its default of 10
+ * minutes is too short for a busy team (the provider reads this annotation on create and delete).
+ */
+export const profileTimeout = { "pulumi.com/timeoutSeconds": "1800" };
+/**
+ * The components whose controllers, webhooks or CRDs act on objects in team namespaces (finalizers on
+ * InferenceServices, Experiments, Notebooks, Workflows; pod and CR webhooks with failurePolicy Fail).
+ * Every Profile waits for them, so `destroy` (or removing a team) deletes the team's namespace while
+ * they still run; deleted in parallel, the namespace would hang Terminating on orphaned finalizers.
+ * The web apps (dashboard, volumes, models) only proxy users' requests and are not listed.
+ */
+export const teamControllerOverlays = ["profiles", "admission-webhook", "notebooks", "pvc-viewer", "tensorboard", "katib", "trainer", "pipelines", "kserve"] as const satisfies readonly KubeflowOverlay[];
 
 /** KFAM's name for a contributor binding (kubeflow/kubeflow v1.10 access-management getBindingName). */
 export function kfamBindingName(email: string, role: TeamRole): string {
@@ -42,8 +57,11 @@ export function quotaHard(q: TeamQuota): Record<string, string | number> {
 export interface KubeflowTeamsArgs {
   cloud: Cloud;
   teams: TeamSettings[];
-  /** The profiles Directory: Profiles need the controller (and must be deleted before it, for its finalizer). */
-  profilesController: pulumi.Resource;
+  /**
+   * The Directories of teamControllerOverlays that are installed: Profiles need the profiles controller,
+   * and must be deleted before every controller that acts in their namespaces (finalizers, webhooks).
+   */
+  controllers: pulumi.Resource[];
   /** Each team's bucket (teamBucket), made beforehand because Pipelines' UI also reads them. */
   buckets: Map<string, ObjectStore>;
   /** KServe is installed: default-editor also carries what its storage initializer needs to pull models. */
@@ -64,17 +82,17 @@ export class KubeflowTeams extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubeflowTeamsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:ml:KubeflowTeams", name, {}, opts);
-    for (const team of args.teams) this.teams.push(this.team(args.cloud, team, args.profilesController, args.buckets.get(team.name)!, args.kserve));
+    for (const team of args.teams) this.teams.push(this.team(args.cloud, team, args.controllers, args.buckets.get(team.name)!, args.kserve));
     this.registerOutputs({ namespaces: this.teams.map((t) => t.namespace) });
   }
 
-  private team(cloud: Cloud, team: TeamSettings, controller: pulumi.Resource, bucket: ObjectStore, kserve: boolean): TeamResources {
+  private team(cloud: Cloud, team: TeamSettings, controllers: pulumi.Resource[], bucket: ObjectStore, kserve: boolean): TeamResources {
     const ns = team.name;
     const parent = { parent: this };
     const p = profile(
-      { name: ns, annotations: profileReady },
+      { name: ns, annotations: { ...profileReady, ...profileTimeout } },
       { owner: { kind: "User", name: team.owner }, ...(team.quota ? { resourceQuotaSpec: { hard: quotaHard(team.quota) } } : {}) },
-      { ...parent, dependsOn: [controller] },
+      { ...parent, dependsOn: controllers },
     );
     const inNamespace = { ...parent, dependsOn: [p] };
 
