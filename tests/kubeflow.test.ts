@@ -169,6 +169,10 @@ test("GKE private control planes reach Kubeflow's webhook ports", async () => {
 test("KFAM names, quotas and per-store Pipelines settings", () => {
   assert.equal(kfamBindingName("Jane.Doe@Example.com", "edit"), "user-jane-doe-example-com-clusterrole-edit");
   assert.equal(kfamBindingName("a+b@x.io", "view"), "user-a-b-x-io-clusterrole-view");
+  // KFAM's last step collapses runs of "-" too: a local part starting with a non-alphanumeric.
+  assert.equal(kfamBindingName("_ops@acme.example", "edit"), "user-ops-acme-example-clusterrole-edit");
+  assert.equal(kfamBindingName("x--y@acme.example", "view"), "user-x-y-acme-example-clusterrole-view");
+  assert.equal(kfamBindingName("a.b@x.io", "edit"), kfamBindingName("a-b@x.io", "edit"), "the collision the config rejects");
   assert.deepEqual(quotaHard({ cpu: "500m", pods: 10 }), { "requests.cpu": "500m", pods: 10 });
   assert.equal(launcherConfig({ kind: "gcs" }, "b", undefined).providers, undefined, "GCS: application default credentials");
   assert.match(launcherConfig({ kind: "s3", region: "eu-west-1" }, "b", undefined).providers, /fromEnv: true/);

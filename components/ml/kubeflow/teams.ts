@@ -11,7 +11,7 @@ import type { Cloud, Grant, ObjectStore } from "../../cloud/cloud";
 import { profile } from "../../crds/kubeflow";
 import { authorizationPolicy } from "../../crds/istio";
 import { ingressGatewayPrincipal } from "../../edge/istio";
-import type { TeamQuota, TeamRole, TeamSettings } from "../../../infra/config/kubeflow";
+import { kfamBindingName, type TeamQuota, type TeamSettings } from "../../../infra/config/kubeflow";
 import { argoArtifactRepository, launcherConfig } from "./pipelines-store";
 import { kserveStoreAccess } from "./kserve";
 import type { KubeflowOverlay } from "./manifests";
@@ -37,11 +37,8 @@ export const profileTimeout = { "pulumi.com/timeoutSeconds": "1800" };
  */
 export const teamControllerOverlays = ["profiles", "admission-webhook", "notebooks", "pvc-viewer", "tensorboard", "katib", "trainer", "pipelines", "kserve"] as const satisfies readonly KubeflowOverlay[];
 
-/** KFAM's name for a contributor binding (kubeflow/kubeflow v1.10 access-management getBindingName). */
-export function kfamBindingName(email: string, role: TeamRole): string {
-  const raw = ["User", email.replace(/[^a-zA-Z0-9]+/g, "-"), "ClusterRole", role].join("-").toLowerCase();
-  return raw.replace(/[^a-z0-9-]+/g, "-");
-}
+/** KFAM's name for a contributor binding; defined with the config rule that keeps it unique per team. */
+export { kfamBindingName };
 
 /** A team quota as ResourceQuota `hard` keys. */
 export function quotaHard(q: TeamQuota): Record<string, string | number> {
