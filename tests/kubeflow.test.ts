@@ -123,6 +123,29 @@ test("teams: one Profile each, KFAM-shaped contributor pairs, and the team ident
   assert.match((launcher.inputs as any).data.defaultPipelineRoot, /^gs:\/\/.*team-research.*\/v2\/artifacts$/);
 });
 
+test("a team's owner change reaches the profile controller: the namespace's owner annotation and the admin binding's KFAM user follow the Profile", async () => {
+  for (const s of stacks) {
+    const plan = await cachedPlan(s);
+    for (const p of cr(plan, "Profile")) {
+      const ns = (p.inputs as any).metadata.name;
+      const owner = (p.inputs as any).spec.owner.name;
+      const nsPatch = ofType(plan, "kubernetes:core/v1:NamespacePatch").find((r) => (r.inputs as any).metadata.name === ns);
+      assert.ok(nsPatch, `${s}: ${ns} has a NamespacePatch`);
+      const rbPatch = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBindingPatch").find((r) => (r.inputs as any).metadata.namespace === ns);
+      assert.ok(rbPatch, `${s}: ${ns} has a RoleBindingPatch`);
+      assert.equal((rbPatch!.inputs as any).metadata.name, "namespaceAdmin");
+      for (const [r, key] of [[nsPatch!, "owner"], [rbPatch!, "user"]] as const) {
+        const annotations = (r.inputs as any).metadata.annotations;
+        assert.equal(annotations[key], owner, `${s}: ${r.name}`);
+        assert.equal(annotations["pulumi.com/patchForce"], "true", `${s}: ${r.name}: the controller's field manager owns it`);
+        assert.ok(r.dependsOn.includes(p.urn), `${s}: ${r.name} after the Profile`);
+        assert.equal(r.options.retainOnDelete, true, `${s}: ${r.name}: removing it must not strip what the controller reads`);
+        assert.equal(r.options.protect, false);
+      }
+    }
+  }
+});
+
 test("prod: each team's store is its own, and two teams' identities share no bucket grant", async () => {
   const plan = await cachedPlan("prod");
   assert.deepEqual(cr(plan, "Profile").map((p) => (p.inputs as any).metadata.name).sort(), ["forecasting", "research"]);

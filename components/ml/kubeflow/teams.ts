@@ -51,6 +51,23 @@ export function quotaHard(q: TeamQuota): Record<string, string | number> {
   return hard;
 }
 
+/**
+ * The profile controller writes the namespace's `owner` annotation once, and later refuses to
+ * reconcile a Profile whose spec.owner differs from it (kubeflow v1.10 profile_controller.go: "namespace
+ * already exist, but not owned by profile creator"): a changed owner would keep the old owner's access.
+ * Keeping the annotation equal to the owner lets the next reconcile (it watches the namespace it owns)
+ * move the owner's AuthorizationPolicy and namespaceAdmin RoleBinding. KFAM lists a user's namespaces
+ * by the bindings' `user` annotation, which the controller never updates: the dashboard follows too.
+ * Force: the controller's manager owns both fields. Retained on delete: relinquishing would strip the
+ * annotation the controller needs, and the namespace goes with its Profile anyway.
+ */
+function ownerFollowsProfile(ns: string, owner: string, profile: pulumi.Resource, parent: pulumi.Resource) {
+  const opts = { parent, dependsOn: [profile], retainOnDelete: true };
+  const force = { "pulumi.com/patchForce": "true" };
+  new k8s.core.v1.NamespacePatch(`${ns}-owner`, { metadata: { name: ns, annotations: { ...force, owner } } }, opts);
+  new k8s.rbac.v1.RoleBindingPatch(`${ns}-namespace-admin`, { metadata: { name: "namespaceAdmin", namespace: ns, annotations: { ...force, user: owner } } }, opts);
+}
+
 export interface KubeflowTeamsArgs {
   cloud: Cloud;
   teams: TeamSettings[];
@@ -92,6 +109,7 @@ export class KubeflowTeams extends pulumi.ComponentResource {
       { ...parent, dependsOn: controllers },
     );
     const inNamespace = { ...parent, dependsOn: [p] };
+    ownerFollowsProfile(ns, team.owner, p, this);
 
     for (const m of team.members) {
       const bindingName = kfamBindingName(m.email, m.role);
