@@ -139,6 +139,19 @@ test("each bundled MySQL: the overlay deletes upstream's Secret, and its server 
   }
 });
 
+test("pipelines: Argo's init and wait containers request cpu and memory (team quotas), by a replace guarded by a test op on upstream's value", () => {
+  const o = overlays.find((x) => x.name === "pipelines")!;
+  const patches = jsonPatches(o).filter((p) => (p.target as any)?.kind === "ConfigMap" && (p.target as any)?.name === "workflow-controller-configmap");
+  const ops = patches.flatMap((p) => p.ops).filter((op) => op.path === "/data/executor");
+  assert.deepEqual(ops.map((op) => op.op), ["test", "replace"], "a test op right before the replace, so a changed upstream fails the render");
+  const before = parse(ops[0].value as string);
+  const after = parse(ops[1].value as string);
+  assert.deepEqual(after.resources?.requests && Object.keys(after.resources.requests).sort(), ["cpu", "memory"]);
+  assert.equal(after.resources.limits, undefined, "requests only: the quota counts requests");
+  const { resources: _, ...rest } = after;
+  assert.deepEqual(rest, before, "everything else as upstream has it");
+});
+
 // --- tools/check-kustomize.ts, pure functions ---------------------------------------------------
 
 const pin = { repo: "https://github.com/kubeflow/manifests", ref: "26.03" };

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { cachedPlan, ofType, strings } from "./helpers";
 import type { Plan, PlannedResource } from "../tools/mock-runtime";
 import { kubeflowOverlays, overlayPath } from "../components/ml/kubeflow/manifests";
-import { kfamBindingName, quotaHard } from "../components/ml/kubeflow/teams";
+import { kfamBindingName, quotaHard, teamLimitRange } from "../components/ml/kubeflow/teams";
 import { argoArtifactRepository, launcherConfig, objectStoreSettings } from "../components/ml/kubeflow/pipelines-store";
 import { kserveIngress, kserveIngressTransform } from "../components/ml/kubeflow/kserve";
 import { ingressGatewayPrincipal } from "../components/edge/istio";
@@ -144,6 +144,30 @@ test("a team's owner change reaches the profile controller: the namespace's owne
       }
     }
   }
+});
+
+test("a team quota on cpu or memory comes with default requests, so pods that request nothing (Argo's, users') are admitted", async () => {
+  let checked = 0;
+  for (const s of stacks) {
+    const plan = await cachedPlan(s);
+    const ranges = ofType(plan, "kubernetes:core/v1:LimitRange");
+    for (const p of cr(plan, "Profile")) {
+      const ns = (p.inputs as any).metadata.name;
+      const hard = (p.inputs as any).spec.resourceQuotaSpec?.hard ?? {};
+      const inNs = ranges.filter((r) => (r.inputs as any).metadata.namespace === ns);
+      if (hard["requests.cpu"] === undefined && hard["requests.memory"] === undefined) {
+        assert.equal(inNs.length, 0, `${s}: ${ns}`);
+        continue;
+      }
+      assert.equal(inNs.length, 1, `${s}: ${ns} has a LimitRange`);
+      assert.deepEqual((inNs[0].inputs as any).spec.limits, [{ type: "Container", defaultRequest: { cpu: "100m", memory: "256Mi" } }], `${s}: ${ns}`);
+      assert.ok(inNs[0].dependsOn.includes(p.urn), `${s}: ${ns}: after the Profile (its namespace)`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 5, "every committed stack's example team sets a cpu/memory quota");
+  assert.equal(teamLimitRange({ gpu: 1, storage: "10Gi" }), undefined, "no cpu/memory quota, nothing to default");
+  assert.deepEqual(teamLimitRange({ memory: "1Gi" })?.defaultRequest, { cpu: "100m", memory: "256Mi" });
 });
 
 test("prod: each team's store is its own, and two teams' identities share no bucket grant", async () => {

@@ -68,6 +68,20 @@ function ownerFollowsProfile(ns: string, owner: string, profile: pulumi.Resource
   new k8s.rbac.v1.RoleBindingPatch(`${ns}-namespace-admin`, { metadata: { name: "namespaceAdmin", namespace: ns, annotations: { ...force, user: owner } } }, opts);
 }
 
+/**
+ * What a container that requests nothing gets in a team namespace whose quota counts cpu or memory
+ * requests (the quota admission rejects such pods otherwise: user pods, Katib trials, Argo's run pods).
+ * Requests only, no default limits: the quota counts requests, and a default limit below a
+ * container's own request would make that pod invalid.
+ */
+export const teamDefaultRequests = { cpu: "100m", memory: "256Mi" };
+
+/** The LimitRange a team's quota needs, or nothing when the quota counts neither cpu nor memory. */
+export function teamLimitRange(q: TeamQuota | undefined): { type: "Container"; defaultRequest: Record<string, string> } | undefined {
+  if (q?.cpu === undefined && q?.memory === undefined) return undefined;
+  return { type: "Container", defaultRequest: { ...teamDefaultRequests } };
+}
+
 export interface KubeflowTeamsArgs {
   cloud: Cloud;
   teams: TeamSettings[];
@@ -110,6 +124,8 @@ export class KubeflowTeams extends pulumi.ComponentResource {
     );
     const inNamespace = { ...parent, dependsOn: [p] };
     ownerFollowsProfile(ns, team.owner, p, this);
+    const limits = teamLimitRange(team.quota);
+    if (limits) new k8s.core.v1.LimitRange(`${ns}-default-requests`, { metadata: { name: "default-requests", namespace: ns }, spec: { limits: [limits] } }, inNamespace);
 
     for (const m of team.members) {
       const bindingName = kfamBindingName(m.email, m.role);
