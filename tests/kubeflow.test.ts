@@ -9,6 +9,9 @@ import { kubeflowOverlays, overlayPath } from "../components/ml/kubeflow/manifes
 import { kfamBindingName, quotaHard, teamLimitRange } from "../components/ml/kubeflow/teams";
 import { argoArtifactRepository, launcherConfig, objectStoreSettings } from "../components/ml/kubeflow/pipelines-store";
 import { kserveIngress, kserveIngressTransform } from "../components/ml/kubeflow/kserve";
+import { volumeTransforms } from "../components/ml/kubeflow/mysql-volumes";
+import { validateConfig } from "../infra/config/load";
+import { readStackFile } from "../tools/stack-file";
 import { ingressGatewayPrincipal } from "../components/edge/istio";
 
 const stacks = ["local", "gke-dev", "eks-dev", "prod", "ephemeral"];
@@ -231,6 +234,27 @@ test("KFAM names, quotas and per-store Pipelines settings", () => {
   assert.deepEqual(objectStoreSettings({ kind: "minio" }, "kfp", "http://minio.minio.svc.cluster.local:9000"), {
     host: "minio.minio.svc.cluster.local", port: "9000", secure: "false", bucket: "kfp", region: "us-east-1", minioHost: "minio", minioNamespace: "minio",
   });
+});
+
+test("the bundled MySQL servers' volumes are protected and kept in prod only (Directory transform)", async () => {
+  const pvc = (name: string) => ({ type: "kubernetes:core/v1:PersistentVolumeClaim", name, props: { metadata: { name, namespace: "kubeflow" } }, opts: { parent: undefined } }) as any;
+  const apply = (ts: any[], a: any) => ts.reduce((acc, t) => t(acc) ?? acc, a);
+  // The plan's own tier settings: prod protects, ephemeral (and dev) do not.
+  for (const [s, protect] of [["prod", true], ["ephemeral", false], ["gke-dev", false]] as const) {
+    const config = validateConfig(s, readStackFile(s).config, readStackFile(s).secretKeys);
+    assert.equal(config.protect, protect, s);
+    for (const [overlay, claim] of [["pipelines", "mysql-pv-claim"], ["katib", "katib-mysql"]] as const) {
+      const out = apply(volumeTransforms(overlay, config.protect), pvc(claim));
+      assert.equal(out.opts.protect === true, protect, `${s}: ${overlay}'s ${claim} protected`);
+      assert.equal(out.opts.retainOnDelete === true, protect, `${s}: ${overlay}'s ${claim} kept on delete`);
+    }
+  }
+  assert.deepEqual(volumeTransforms("kserve", true), [], "only the MySQL overlays");
+  const [t] = volumeTransforms("pipelines", true);
+  assert.equal(t({ type: "kubernetes:apps/v1:Deployment", name: "mysql", props: {}, opts: {} } as any), undefined, "only volume claims");
+  // Ephemeral's policy: nothing protected there, so its destroy never stops on these.
+  const eph = await cachedPlan("ephemeral");
+  assert.ok(eph.resources.every((r) => !r.options.protect));
 });
 
 test("KServe: Standard mode, no Ingress, model URLs under models.<domain> over HTTPS", () => {

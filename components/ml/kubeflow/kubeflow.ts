@@ -26,6 +26,7 @@ import { kserveIngressTransform } from "./kserve";
 import { overlayDirectory, type KubeflowOverlay } from "./manifests";
 import { kserveExceptions, meshExceptions, pipelinesExceptions } from "./mesh-exceptions";
 import { kubeflowMysqlSecrets } from "./mysql";
+import { volumeTransforms } from "./mysql-volumes";
 import { pipelinesStore } from "./pipelines-store";
 import { KubeflowTeams, teamBucket, teamControllerOverlays } from "./teams";
 
@@ -38,6 +39,8 @@ export interface KubeflowArgs {
   issuer: pulumi.Resource;
   kserve: boolean;
   teams: TeamSettings[];
+  /** prod: the bundled MySQL servers' volumes are protected and kept on delete (mysql-volumes.ts). */
+  protect: boolean;
 }
 
 export class Kubeflow extends pulumi.ComponentResource {
@@ -49,7 +52,8 @@ export class Kubeflow extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubeflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:ml:Kubeflow", name, {}, opts);
-    const dir = (overlay: KubeflowOverlay, dependsOn: pulumi.Resource[], transforms?: pulumi.ResourceTransform[]) => {
+    const dir = (overlay: KubeflowOverlay, dependsOn: pulumi.Resource[], transforms: pulumi.ResourceTransform[] = []) => {
+      transforms = [...transforms, ...volumeTransforms(overlay, args.protect)];
       const d = new k8s.kustomize.v2.Directory(`kubeflow-${overlay}`, { directory: overlayDirectory(overlay) }, { parent: this, dependsOn, transforms });
       this.directories[overlay] = d;
       return d;
