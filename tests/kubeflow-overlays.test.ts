@@ -152,6 +152,25 @@ test("pipelines: Argo's init and wait containers request cpu and memory (team qu
   assert.deepEqual(rest, before, "everything else as upstream has it");
 });
 
+test("cluster runtimes (KServe, Trainer) wait for their webhook's Deployment and for its configuration to carry the CA", () => {
+  const waitsForCa = "jsonpath={.webhooks[0].clientConfig.caBundle}";
+  for (const [name, runtimeKind, webhook] of [
+    ["kserve", "ClusterServingRuntime", "clusterservingruntime.serving.kserve.io"],
+    ["trainer", "ClusterTrainingRuntime", "validator.trainer.kubeflow.org"],
+  ] as const) {
+    const o = overlays.find((x) => x.name === name)!;
+    const strategic = ((o.k.patches ?? []) as { target?: Record<string, string>; patch?: string }[])
+      .map((p) => ({ target: p.target ?? {}, body: typeof p.patch === "string" ? parse(p.patch) : undefined }))
+      .filter((p) => p.body && !Array.isArray(p.body));
+    const vwc = strategic.find((p) => p.target.kind === "ValidatingWebhookConfiguration" && p.target.name === webhook);
+    assert.equal(vwc?.body.metadata.annotations["pulumi.com/waitFor"], waitsForCa, `${name}: ${webhook} is ready only with its CA`);
+    const runtimes = strategic.find((p) => p.target.kind?.split("|").includes(runtimeKind) && p.body.metadata?.annotations?.["config.kubernetes.io/depends-on"]);
+    const deps = String(runtimes?.body.metadata.annotations["config.kubernetes.io/depends-on"]).split(",");
+    assert.ok(deps.includes(`admissionregistration.k8s.io/ValidatingWebhookConfiguration/${webhook}`), `${name}: ${runtimeKind} waits for ${webhook}`);
+    assert.ok(deps.some((d) => d.startsWith("apps/namespaces/") && d.includes("/Deployment/")), `${name}: and for the controller serving it`);
+  }
+});
+
 // --- tools/check-kustomize.ts, pure functions ---------------------------------------------------
 
 const pin = { repo: "https://github.com/kubeflow/manifests", ref: "26.03" };
