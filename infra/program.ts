@@ -147,6 +147,7 @@ export async function platform(): Promise<Record<string, unknown>> {
           issuer: certManager.issuer,
           kserve: config.kubeflow.kserve.enabled,
           teams: config.kubeflow.teams,
+          protect: config.protect,
         },
         k8s,
       )

@@ -245,6 +245,34 @@ test("members: listed twice in members is an error, overlap with groups is not; 
   assert.deepEqual(c.kubeflow.teams[0].members, [{ email: "bob@acme.example", role: "view" }]);
 });
 
+test("members whose KFAM binding names collide are rejected, each at its key, all at once", () => {
+  const found = problems(
+    stack({
+      groups: { ops: ["a-b@acme.example"] },
+      teams: [
+        {
+          name: "research",
+          owner: "alice@acme.example",
+          members: [
+            { email: "a.b@acme.example", role: "edit" },
+            { email: "c_d@acme.example", role: "view" },
+            { email: "c+d@acme.example", role: "view" },
+            { email: "e.f@acme.example", role: "edit" },
+            { email: "e-f@acme.example", role: "view" },
+          ],
+          groups: [{ group: "ops", role: "edit" }],
+        },
+      ],
+    }),
+  );
+  assert.deepEqual(keys(found), ["platform:kubeflow.teams[0].groups[0].group", "platform:kubeflow.teams[0].members[2].email"]);
+  assert.match(found.find((p) => p.includes("members[2]"))!, /"c\+d@acme\.example" and "c_d@acme\.example" \(members\[1\]\.email\) would share the view binding "user-c-d-acme-example-clusterrole-view"/);
+  assert.match(found.find((p) => p.includes("groups[0]"))!, /"a-b@acme\.example" and "a\.b@acme\.example" \(members\[0\]\.email\) would share the edit binding/);
+  // Different roles are different names (e.f edit, e-f view), and other teams are other namespaces.
+  const ok = validateConfig("t", stack({ teams: [team({ members: [{ email: "a.b@acme.example", role: "edit" }] }).teams[0], { name: "other", owner: "alice@acme.example", members: [{ email: "a-b@acme.example", role: "edit" }] }] }), secretKeys);
+  assert.equal(ok.kubeflow.teams.length, 2);
+});
+
 test("quota: Kubernetes quantities, whole GPU and pod counts, not empty", () => {
   const q = "platform:kubeflow.teams[0].quota";
   const cpuMsg = 'expected a Kubernetes quantity: a number with an optional suffix and no spaces or sign, e.g. "8", "0.5" or "500m"';

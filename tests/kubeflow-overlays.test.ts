@@ -139,6 +139,38 @@ test("each bundled MySQL: the overlay deletes upstream's Secret, and its server 
   }
 });
 
+test("pipelines: Argo's init and wait containers request cpu and memory (team quotas), by a replace guarded by a test op on upstream's value", () => {
+  const o = overlays.find((x) => x.name === "pipelines")!;
+  const patches = jsonPatches(o).filter((p) => (p.target as any)?.kind === "ConfigMap" && (p.target as any)?.name === "workflow-controller-configmap");
+  const ops = patches.flatMap((p) => p.ops).filter((op) => op.path === "/data/executor");
+  assert.deepEqual(ops.map((op) => op.op), ["test", "replace"], "a test op right before the replace, so a changed upstream fails the render");
+  const before = parse(ops[0].value as string);
+  const after = parse(ops[1].value as string);
+  assert.deepEqual(after.resources?.requests && Object.keys(after.resources.requests).sort(), ["cpu", "memory"]);
+  assert.equal(after.resources.limits, undefined, "requests only: the quota counts requests");
+  const { resources: _, ...rest } = after;
+  assert.deepEqual(rest, before, "everything else as upstream has it");
+});
+
+test("cluster runtimes (KServe, Trainer) wait for their webhook's Deployment and for its configuration to carry the CA", () => {
+  const waitsForCa = "jsonpath={.webhooks[0].clientConfig.caBundle}";
+  for (const [name, runtimeKind, webhook] of [
+    ["kserve", "ClusterServingRuntime", "clusterservingruntime.serving.kserve.io"],
+    ["trainer", "ClusterTrainingRuntime", "validator.trainer.kubeflow.org"],
+  ] as const) {
+    const o = overlays.find((x) => x.name === name)!;
+    const strategic = ((o.k.patches ?? []) as { target?: Record<string, string>; patch?: string }[])
+      .map((p) => ({ target: p.target ?? {}, body: typeof p.patch === "string" ? parse(p.patch) : undefined }))
+      .filter((p) => p.body && !Array.isArray(p.body));
+    const vwc = strategic.find((p) => p.target.kind === "ValidatingWebhookConfiguration" && p.target.name === webhook);
+    assert.equal(vwc?.body.metadata.annotations["pulumi.com/waitFor"], waitsForCa, `${name}: ${webhook} is ready only with its CA`);
+    const runtimes = strategic.find((p) => p.target.kind?.split("|").includes(runtimeKind) && p.body.metadata?.annotations?.["config.kubernetes.io/depends-on"]);
+    const deps = String(runtimes?.body.metadata.annotations["config.kubernetes.io/depends-on"]).split(",");
+    assert.ok(deps.includes(`admissionregistration.k8s.io/ValidatingWebhookConfiguration/${webhook}`), `${name}: ${runtimeKind} waits for ${webhook}`);
+    assert.ok(deps.some((d) => d.startsWith("apps/namespaces/") && d.includes("/Deployment/")), `${name}: and for the controller serving it`);
+  }
+});
+
 // --- tools/check-kustomize.ts, pure functions ---------------------------------------------------
 
 const pin = { repo: "https://github.com/kubeflow/manifests", ref: "26.03" };

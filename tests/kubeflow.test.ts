@@ -6,9 +6,12 @@ import assert from "node:assert/strict";
 import { cachedPlan, ofType, strings } from "./helpers";
 import type { Plan, PlannedResource } from "../tools/mock-runtime";
 import { kubeflowOverlays, overlayPath } from "../components/ml/kubeflow/manifests";
-import { kfamBindingName, quotaHard } from "../components/ml/kubeflow/teams";
+import { kfamBindingName, quotaHard, teamLimitRange } from "../components/ml/kubeflow/teams";
 import { argoArtifactRepository, launcherConfig, objectStoreSettings } from "../components/ml/kubeflow/pipelines-store";
 import { kserveIngress, kserveIngressTransform } from "../components/ml/kubeflow/kserve";
+import { volumeTransforms } from "../components/ml/kubeflow/mysql-volumes";
+import { validateConfig } from "../infra/config/load";
+import { readStackFile } from "../tools/stack-file";
 import { ingressGatewayPrincipal } from "../components/edge/istio";
 
 const stacks = ["local", "gke-dev", "eks-dev", "prod", "ephemeral"];
@@ -52,6 +55,22 @@ test("Kubeflow waits for istiod and cert-manager, Profiles for their controller,
   const profile = cr(plan, "Profile")[0];
   assert.ok(deps(profile).includes(dir("profiles")), "Profiles need the controller, and go before it on destroy (finalizer)");
   assert.equal((profile.inputs as any).metadata.annotations["pulumi.com/waitFor"], "jsonpath={.metadata.finalizers[0]}=profile-finalizer");
+});
+
+test("destroy removes each team while every controller acting in its namespace still runs, with time for the namespace to drain", async () => {
+  // Finalizers (InferenceService, Experiment, Notebook, Workflow) and failurePolicy: Fail webhooks in team
+  // namespaces are served by these components; a Profile's foreground delete waits for its namespace.
+  const acting = ["profiles", "admission-webhook", "notebooks", "pvc-viewer", "tensorboard", "katib", "trainer", "pipelines", "kserve"];
+  for (const s of stacks) {
+    const plan = await cachedPlan(s);
+    const dirUrn = (o: string) => directories(plan).find((d) => (d.inputs as any).directory === overlayPath(o as any))!.urn;
+    const profiles = cr(plan, "Profile");
+    assert.ok(profiles.length > 0, s);
+    for (const p of profiles) {
+      for (const o of acting) assert.ok(p.dependsOn.includes(dirUrn(o)), `${s}: ${p.name} is deleted before ${o} on destroy`);
+      assert.equal((p.inputs as any).metadata.annotations["pulumi.com/timeoutSeconds"], "1800", `${s}: ${p.name}: delete waits up to 30 minutes`);
+    }
+  }
 });
 
 test("Kubeflow is served over HTTPS on kubeflow.<domain> and the models' hosts, with a certificate disjoint from the platform's", async () => {
@@ -107,6 +126,53 @@ test("teams: one Profile each, KFAM-shaped contributor pairs, and the team ident
   assert.match((launcher.inputs as any).data.defaultPipelineRoot, /^gs:\/\/.*team-research.*\/v2\/artifacts$/);
 });
 
+test("a team's owner change reaches the profile controller: the namespace's owner annotation and the admin binding's KFAM user follow the Profile", async () => {
+  for (const s of stacks) {
+    const plan = await cachedPlan(s);
+    for (const p of cr(plan, "Profile")) {
+      const ns = (p.inputs as any).metadata.name;
+      const owner = (p.inputs as any).spec.owner.name;
+      const nsPatch = ofType(plan, "kubernetes:core/v1:NamespacePatch").find((r) => (r.inputs as any).metadata.name === ns);
+      assert.ok(nsPatch, `${s}: ${ns} has a NamespacePatch`);
+      const rbPatch = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBindingPatch").find((r) => (r.inputs as any).metadata.namespace === ns);
+      assert.ok(rbPatch, `${s}: ${ns} has a RoleBindingPatch`);
+      assert.equal((rbPatch!.inputs as any).metadata.name, "namespaceAdmin");
+      for (const [r, key] of [[nsPatch!, "owner"], [rbPatch!, "user"]] as const) {
+        const annotations = (r.inputs as any).metadata.annotations;
+        assert.equal(annotations[key], owner, `${s}: ${r.name}`);
+        assert.equal(annotations["pulumi.com/patchForce"], "true", `${s}: ${r.name}: the controller's field manager owns it`);
+        assert.ok(r.dependsOn.includes(p.urn), `${s}: ${r.name} after the Profile`);
+        assert.equal(r.options.retainOnDelete, true, `${s}: ${r.name}: removing it must not strip what the controller reads`);
+        assert.equal(r.options.protect, false);
+      }
+    }
+  }
+});
+
+test("a team quota on cpu or memory comes with default requests, so pods that request nothing (Argo's, users') are admitted", async () => {
+  let checked = 0;
+  for (const s of stacks) {
+    const plan = await cachedPlan(s);
+    const ranges = ofType(plan, "kubernetes:core/v1:LimitRange");
+    for (const p of cr(plan, "Profile")) {
+      const ns = (p.inputs as any).metadata.name;
+      const hard = (p.inputs as any).spec.resourceQuotaSpec?.hard ?? {};
+      const inNs = ranges.filter((r) => (r.inputs as any).metadata.namespace === ns);
+      if (hard["requests.cpu"] === undefined && hard["requests.memory"] === undefined) {
+        assert.equal(inNs.length, 0, `${s}: ${ns}`);
+        continue;
+      }
+      assert.equal(inNs.length, 1, `${s}: ${ns} has a LimitRange`);
+      assert.deepEqual((inNs[0].inputs as any).spec.limits, [{ type: "Container", defaultRequest: { cpu: "100m", memory: "256Mi" } }], `${s}: ${ns}`);
+      assert.ok(inNs[0].dependsOn.includes(p.urn), `${s}: ${ns}: after the Profile (its namespace)`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 5, "every committed stack's example team sets a cpu/memory quota");
+  assert.equal(teamLimitRange({ gpu: 1, storage: "10Gi" }), undefined, "no cpu/memory quota, nothing to default");
+  assert.deepEqual(teamLimitRange({ memory: "1Gi" })?.defaultRequest, { cpu: "100m", memory: "256Mi" });
+});
+
 test("prod: each team's store is its own, and two teams' identities share no bucket grant", async () => {
   const plan = await cachedPlan("prod");
   assert.deepEqual(cr(plan, "Profile").map((p) => (p.inputs as any).metadata.name).sort(), ["forecasting", "research"]);
@@ -153,6 +219,10 @@ test("GKE private control planes reach Kubeflow's webhook ports", async () => {
 test("KFAM names, quotas and per-store Pipelines settings", () => {
   assert.equal(kfamBindingName("Jane.Doe@Example.com", "edit"), "user-jane-doe-example-com-clusterrole-edit");
   assert.equal(kfamBindingName("a+b@x.io", "view"), "user-a-b-x-io-clusterrole-view");
+  // KFAM's last step collapses runs of "-" too: a local part starting with a non-alphanumeric.
+  assert.equal(kfamBindingName("_ops@acme.example", "edit"), "user-ops-acme-example-clusterrole-edit");
+  assert.equal(kfamBindingName("x--y@acme.example", "view"), "user-x-y-acme-example-clusterrole-view");
+  assert.equal(kfamBindingName("a.b@x.io", "edit"), kfamBindingName("a-b@x.io", "edit"), "the collision the config rejects");
   assert.deepEqual(quotaHard({ cpu: "500m", pods: 10 }), { "requests.cpu": "500m", pods: 10 });
   assert.equal(launcherConfig({ kind: "gcs" }, "b", undefined).providers, undefined, "GCS: application default credentials");
   assert.match(launcherConfig({ kind: "s3", region: "eu-west-1" }, "b", undefined).providers, /fromEnv: true/);
@@ -164,6 +234,27 @@ test("KFAM names, quotas and per-store Pipelines settings", () => {
   assert.deepEqual(objectStoreSettings({ kind: "minio" }, "kfp", "http://minio.minio.svc.cluster.local:9000"), {
     host: "minio.minio.svc.cluster.local", port: "9000", secure: "false", bucket: "kfp", region: "us-east-1", minioHost: "minio", minioNamespace: "minio",
   });
+});
+
+test("the bundled MySQL servers' volumes are protected and kept in prod only (Directory transform)", async () => {
+  const pvc = (name: string) => ({ type: "kubernetes:core/v1:PersistentVolumeClaim", name, props: { metadata: { name, namespace: "kubeflow" } }, opts: { parent: undefined } }) as any;
+  const apply = (ts: any[], a: any) => ts.reduce((acc, t) => t(acc) ?? acc, a);
+  // The plan's own tier settings: prod protects, ephemeral (and dev) do not.
+  for (const [s, protect] of [["prod", true], ["ephemeral", false], ["gke-dev", false]] as const) {
+    const config = validateConfig(s, readStackFile(s).config, readStackFile(s).secretKeys);
+    assert.equal(config.protect, protect, s);
+    for (const [overlay, claim] of [["pipelines", "mysql-pv-claim"], ["katib", "katib-mysql"]] as const) {
+      const out = apply(volumeTransforms(overlay, config.protect), pvc(claim));
+      assert.equal(out.opts.protect === true, protect, `${s}: ${overlay}'s ${claim} protected`);
+      assert.equal(out.opts.retainOnDelete === true, protect, `${s}: ${overlay}'s ${claim} kept on delete`);
+    }
+  }
+  assert.deepEqual(volumeTransforms("kserve", true), [], "only the MySQL overlays");
+  const [t] = volumeTransforms("pipelines", true);
+  assert.equal(t({ type: "kubernetes:apps/v1:Deployment", name: "mysql", props: {}, opts: {} } as any), undefined, "only volume claims");
+  // Ephemeral's policy: nothing protected there, so its destroy never stops on these.
+  const eph = await cachedPlan("ephemeral");
+  assert.ok(eph.resources.every((r) => !r.options.protect));
 });
 
 test("KServe: Standard mode, no Ingress, model URLs under models.<domain> over HTTPS", () => {

@@ -215,6 +215,17 @@ export interface KubeflowSettings {
 
 const root = "platform:kubeflow";
 
+/**
+ * KFAM's name for a contributor's RoleBinding and AuthorizationPolicy (kubeflow/kubeflow v1.10
+ * access-management getBindingName): User-<email, non-alphanumeric runs as "-">-ClusterRole-<role>,
+ * lowercased, then every run of non-alphanumerics, "-" included, collapsed into one "-". KFAM finds a
+ * binding by this name when the dashboard removes a contributor, so it must match exactly.
+ */
+export function kfamBindingName(email: string, role: TeamRole): string {
+  const raw = ["User", email.replace(/[^a-zA-Z0-9]+/g, "-"), "ClusterRole", role].join("-").toLowerCase();
+  return raw.replace(/[^a-z0-9]+/g, "-");
+}
+
 /** Why `email` may not sign in, given platform:identity.emailDomains; undefined if it may ("*" allows any). */
 function domainProblem(email: string, domains: readonly string[] | undefined): string | undefined {
   if (!domains || domains.includes("*")) return undefined;
@@ -278,6 +289,8 @@ export function resolveKubeflow(
 
     // Explicit members: each once, never the owner.
     const roles = new Map<string, TeamRole>();
+    /** Where each member's role comes from: members[j].email or groups[j].group. */
+    const roleFrom = new Map<string, string>();
     const listedAt = new Map<string, number>();
     for (const [m, j] of present(t.members ?? [])) {
       const memberKey = `${key}.members[${j}].email`;
@@ -295,6 +308,7 @@ export function resolveKubeflow(
       }
       listedAt.set(e, j);
       roles.set(e, m.role);
+      roleFrom.set(e, memberKey);
     }
 
     // Groups expand into members; overlap with members or other groups is fine: the stronger role (edit) wins.
@@ -321,8 +335,26 @@ export function resolveKubeflow(
       }
       for (const e of emails) {
         if (e === owner) continue; // the owner has full access already
-        if (roles.get(e) !== "edit") roles.set(e, g.role);
+        if (roles.get(e) !== "edit") {
+          roles.set(e, g.role);
+          roleFrom.set(e, refKey);
+        }
       }
+    }
+
+    // KFAM's names fold every non-alphanumeric run into "-": a.b@x and a-b@x would be one RoleBinding.
+    const bindingOf = new Map<string, string>();
+    for (const [e, r] of roles) {
+      const name = kfamBindingName(e, r);
+      const other = bindingOf.get(name);
+      if (other !== undefined) {
+        problems.push({
+          key: roleFrom.get(e)!,
+          message:
+            `${quoted(e)} and ${quoted(other)} (${roleFrom.get(other)!.slice(key.length + 1)}) would share the ${r} binding ${quoted(name)}: Kubeflow (KFAM) ` +
+            'names a contributor\'s binding after the email with each run of characters other than a-z and 0-9 as "-", so one would replace the other; keep one, or give them different roles',
+        });
+      } else bindingOf.set(name, e);
     }
 
     let teamQuota: TeamQuota | undefined;

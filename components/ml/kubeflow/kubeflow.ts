@@ -10,7 +10,8 @@
 //   cert-manager's issuer ─────────────────┘  (their webhook Certificates need cert-manager)
 //   pipelines' service accounts, store settings and credentials ─ pipelines
 //   each bundled MySQL's root Secret (in kubeflow, so after platform) ─ pipelines, katib
-//   profiles ─ each team's Profile (ready when the controller adds its finalizer)
+//   every component acting in team namespaces ─ each team's Profile (ready when the profiles
+//            controller adds its finalizer; on destroy, deleted while those controllers still run)
 //            ─ the team's contributors, identity annotation and pipeline settings
 // Objects that need a webhook of their own component (KServe and Trainer runtimes) wait for it
 // inside their Directory through `config.kubernetes.io/depends-on` annotations (see the overlays);
@@ -25,8 +26,9 @@ import { kserveIngressTransform } from "./kserve";
 import { overlayDirectory, type KubeflowOverlay } from "./manifests";
 import { kserveExceptions, meshExceptions, pipelinesExceptions } from "./mesh-exceptions";
 import { kubeflowMysqlSecrets } from "./mysql";
+import { volumeTransforms } from "./mysql-volumes";
 import { pipelinesStore } from "./pipelines-store";
-import { KubeflowTeams, teamBucket } from "./teams";
+import { KubeflowTeams, teamBucket, teamControllerOverlays } from "./teams";
 
 export interface KubeflowArgs {
   cloud: Cloud;
@@ -37,6 +39,8 @@ export interface KubeflowArgs {
   issuer: pulumi.Resource;
   kserve: boolean;
   teams: TeamSettings[];
+  /** prod: the bundled MySQL servers' volumes are protected and kept on delete (mysql-volumes.ts). */
+  protect: boolean;
 }
 
 export class Kubeflow extends pulumi.ComponentResource {
@@ -48,7 +52,8 @@ export class Kubeflow extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubeflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:ml:Kubeflow", name, {}, opts);
-    const dir = (overlay: KubeflowOverlay, dependsOn: pulumi.Resource[], transforms?: pulumi.ResourceTransform[]) => {
+    const dir = (overlay: KubeflowOverlay, dependsOn: pulumi.Resource[], transforms: pulumi.ResourceTransform[] = []) => {
+      transforms = [...transforms, ...volumeTransforms(overlay, args.protect)];
       const d = new k8s.kustomize.v2.Directory(`kubeflow-${overlay}`, { directory: overlayDirectory(overlay) }, { parent: this, dependsOn, transforms });
       this.directories[overlay] = d;
       return d;
@@ -65,7 +70,7 @@ export class Kubeflow extends pulumi.ComponentResource {
     // The overlays delete upstream's fixed MySQL credentials; these replace them.
     const mysql = kubeflowMysqlSecrets({ kubeflowNamespace: platform, parent: this });
     dir("katib", [...base, mysql.katib]);
-    const profiles = dir("profiles", base);
+    dir("profiles", base);
 
     const buckets = new Map(args.teams.map((t) => [t.name, teamBucket(args.cloud, t.name, this)]));
     const store = pipelinesStore({ cloud: args.cloud, kubeflowNamespace: platform, teamBuckets: [...buckets.values()], parent: this });
@@ -78,7 +83,8 @@ export class Kubeflow extends pulumi.ComponentResource {
       dir("models-web-app", base);
     }
 
-    const teams = new KubeflowTeams("teams", { cloud: args.cloud, teams: args.teams, profilesController: profiles, buckets, kserve: args.kserve }, { parent: this });
+    const controllers = teamControllerOverlays.flatMap((o) => this.directories[o] ?? []);
+    const teams = new KubeflowTeams("teams", { cloud: args.cloud, teams: args.teams, controllers, buckets, kserve: args.kserve }, { parent: this });
     this.teamNamespaces = teams.teams.map((t) => t.namespace);
     this.teamBuckets = pulumi.all(teams.teams.map((t) => t.bucket.url)).apply((urls) => Object.fromEntries(urls.map((url, i) => [teams.teams[i].namespace, url])));
     this.registerOutputs({ url: this.url, teamNamespaces: this.teamNamespaces, teamBuckets: this.teamBuckets });

@@ -11,9 +11,10 @@ import type { Cloud, Grant, ObjectStore } from "../../cloud/cloud";
 import { profile } from "../../crds/kubeflow";
 import { authorizationPolicy } from "../../crds/istio";
 import { ingressGatewayPrincipal } from "../../edge/istio";
-import type { TeamQuota, TeamRole, TeamSettings } from "../../../infra/config/kubeflow";
+import { kfamBindingName, type TeamQuota, type TeamSettings } from "../../../infra/config/kubeflow";
 import { argoArtifactRepository, launcherConfig } from "./pipelines-store";
 import { kserveStoreAccess } from "./kserve";
+import type { KubeflowOverlay } from "./manifests";
 
 /** The service account notebooks, pipeline runs and models of a team run as (created by the profile controller). */
 export const teamServiceAccount = "default-editor";
@@ -21,12 +22,23 @@ export const teamServiceAccount = "default-editor";
 export const kfpUiPrincipal = "cluster.local/ns/kubeflow/sa/ml-pipeline-ui";
 /** The profile controller adds this finalizer after the namespace, policies, accounts and quota exist. */
 export const profileReady = { "pulumi.com/waitFor": "jsonpath={.metadata.finalizers[0]}=profile-finalizer" };
+/**
+ * The provider deletes a Profile in the foreground: the delete waits until the namespace it owns is
+ * gone, i.e. until every pod's grace period and every finalizer in it is done. Its default of 10
+ * minutes is too short for a busy team (the provider reads this annotation on create and delete).
+ */
+export const profileTimeout = { "pulumi.com/timeoutSeconds": "1800" };
+/**
+ * The components whose controllers, webhooks or CRDs act on objects in team namespaces (finalizers on
+ * InferenceServices, Experiments, Notebooks, Workflows; pod and CR webhooks with failurePolicy Fail).
+ * Every Profile waits for them, so `destroy` (or removing a team) deletes the team's namespace while
+ * they still run; deleted in parallel, the namespace would hang Terminating on orphaned finalizers.
+ * The web apps (dashboard, volumes, models) only proxy users' requests and are not listed.
+ */
+export const teamControllerOverlays = ["profiles", "admission-webhook", "notebooks", "pvc-viewer", "tensorboard", "katib", "trainer", "pipelines", "kserve"] as const satisfies readonly KubeflowOverlay[];
 
-/** KFAM's name for a contributor binding (kubeflow/kubeflow v1.10 access-management getBindingName). */
-export function kfamBindingName(email: string, role: TeamRole): string {
-  const raw = ["User", email.replace(/[^a-zA-Z0-9]+/g, "-"), "ClusterRole", role].join("-").toLowerCase();
-  return raw.replace(/[^a-z0-9-]+/g, "-");
-}
+/** KFAM's name for a contributor binding; defined with the config rule that keeps it unique per team. */
+export { kfamBindingName };
 
 /** A team quota as ResourceQuota `hard` keys. */
 export function quotaHard(q: TeamQuota): Record<string, string | number> {
@@ -39,11 +51,45 @@ export function quotaHard(q: TeamQuota): Record<string, string | number> {
   return hard;
 }
 
+/**
+ * The profile controller writes the namespace's `owner` annotation once, and later refuses to
+ * reconcile a Profile whose spec.owner differs from it (kubeflow v1.10 profile_controller.go: "namespace
+ * already exist, but not owned by profile creator"): a changed owner would keep the old owner's access.
+ * Keeping the annotation equal to the owner lets the next reconcile (it watches the namespace it owns)
+ * move the owner's AuthorizationPolicy and namespaceAdmin RoleBinding. KFAM lists a user's namespaces
+ * by the bindings' `user` annotation, which the controller never updates: the dashboard follows too.
+ * Force: the controller's manager owns both fields. Retained on delete: relinquishing would strip the
+ * annotation the controller needs, and the namespace goes with its Profile anyway.
+ */
+function ownerFollowsProfile(ns: string, owner: string, profile: pulumi.Resource, parent: pulumi.Resource) {
+  const opts = { parent, dependsOn: [profile], retainOnDelete: true };
+  const force = { "pulumi.com/patchForce": "true" };
+  new k8s.core.v1.NamespacePatch(`${ns}-owner`, { metadata: { name: ns, annotations: { ...force, owner } } }, opts);
+  new k8s.rbac.v1.RoleBindingPatch(`${ns}-namespace-admin`, { metadata: { name: "namespaceAdmin", namespace: ns, annotations: { ...force, user: owner } } }, opts);
+}
+
+/**
+ * What a container that requests nothing gets in a team namespace whose quota counts cpu or memory
+ * requests (the quota admission rejects such pods otherwise: user pods, Katib trials, Argo's run pods).
+ * Requests only, no default limits: the quota counts requests, and a default limit below a
+ * container's own request would make that pod invalid.
+ */
+export const teamDefaultRequests = { cpu: "100m", memory: "256Mi" };
+
+/** The LimitRange a team's quota needs, or nothing when the quota counts neither cpu nor memory. */
+export function teamLimitRange(q: TeamQuota | undefined): { type: "Container"; defaultRequest: Record<string, string> } | undefined {
+  if (q?.cpu === undefined && q?.memory === undefined) return undefined;
+  return { type: "Container", defaultRequest: { ...teamDefaultRequests } };
+}
+
 export interface KubeflowTeamsArgs {
   cloud: Cloud;
   teams: TeamSettings[];
-  /** The profiles Directory: Profiles need the controller (and must be deleted before it, for its finalizer). */
-  profilesController: pulumi.Resource;
+  /**
+   * The Directories of teamControllerOverlays that are installed: Profiles need the profiles controller,
+   * and must be deleted before every controller that acts in their namespaces (finalizers, webhooks).
+   */
+  controllers: pulumi.Resource[];
   /** Each team's bucket (teamBucket), made beforehand because Pipelines' UI also reads them. */
   buckets: Map<string, ObjectStore>;
   /** KServe is installed: default-editor also carries what its storage initializer needs to pull models. */
@@ -64,19 +110,22 @@ export class KubeflowTeams extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubeflowTeamsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:ml:KubeflowTeams", name, {}, opts);
-    for (const team of args.teams) this.teams.push(this.team(args.cloud, team, args.profilesController, args.buckets.get(team.name)!, args.kserve));
+    for (const team of args.teams) this.teams.push(this.team(args.cloud, team, args.controllers, args.buckets.get(team.name)!, args.kserve));
     this.registerOutputs({ namespaces: this.teams.map((t) => t.namespace) });
   }
 
-  private team(cloud: Cloud, team: TeamSettings, controller: pulumi.Resource, bucket: ObjectStore, kserve: boolean): TeamResources {
+  private team(cloud: Cloud, team: TeamSettings, controllers: pulumi.Resource[], bucket: ObjectStore, kserve: boolean): TeamResources {
     const ns = team.name;
     const parent = { parent: this };
     const p = profile(
-      { name: ns, annotations: profileReady },
+      { name: ns, annotations: { ...profileReady, ...profileTimeout } },
       { owner: { kind: "User", name: team.owner }, ...(team.quota ? { resourceQuotaSpec: { hard: quotaHard(team.quota) } } : {}) },
-      { ...parent, dependsOn: [controller] },
+      { ...parent, dependsOn: controllers },
     );
     const inNamespace = { ...parent, dependsOn: [p] };
+    ownerFollowsProfile(ns, team.owner, p, this);
+    const limits = teamLimitRange(team.quota);
+    if (limits) new k8s.core.v1.LimitRange(`${ns}-default-requests`, { metadata: { name: "default-requests", namespace: ns }, spec: { limits: [limits] } }, inNamespace);
 
     for (const m of team.members) {
       const bindingName = kfamBindingName(m.email, m.role);
