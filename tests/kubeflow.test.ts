@@ -62,7 +62,7 @@ test("Kubeflow is served over HTTPS on kubeflow.<domain> and the models' hosts, 
     assert.equal((gw.inputs as any).metadata.namespace, "kubeflow");
     const servers = (gw.inputs as any).spec.servers;
     assert.deepEqual(servers.map((x: any) => x.port.protocol), ["HTTPS"], `${s}: no plain-HTTP server (the platform gateway redirects port 80)`);
-    assert.deepEqual(servers[0].hosts, [`kubeflow.${domain}`, `*.models.${domain}`]);
+    assert.deepEqual(servers[0].hosts, [`kubeflow.${domain}`]);
     const kfCert = named(cr(plan, "Certificate"), "kubeflow-tls")!;
     assert.equal(servers[0].tls.credentialName, "kubeflow-tls");
     const platformCert = named(cr(plan, "Certificate"), "platform-tls")!;
