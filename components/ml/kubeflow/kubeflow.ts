@@ -11,7 +11,7 @@
 //   pipelines' service accounts, store settings and credentials ─ pipelines
 //   each bundled MySQL's root Secret (in kubeflow, so after platform) ─ pipelines, katib
 //   profiles ─ each team's Profile (ready when the controller adds its finalizer)
-//            ─ the team's contributors, identity annotation and pipeline settings
+//            ─ the team's contributors, identity annotation, pipeline settings and model routes
 // Objects that need a webhook of their own component (KServe and Trainer runtimes) wait for it
 // inside their Directory through `config.kubernetes.io/depends-on` annotations (see the overlays);
 // the provider orders CRDs before their CRs within a Directory.
@@ -23,6 +23,7 @@ import type { TeamSettings } from "../../../infra/config/kubeflow";
 import { kubeflowEdge } from "./edge";
 import { kserveIngressTransform } from "./kserve";
 import { overlayDirectory, type KubeflowOverlay } from "./manifests";
+import { modelRoutes } from "./models";
 import { kserveExceptions, meshExceptions, pipelinesExceptions } from "./mesh-exceptions";
 import { kubeflowMysqlSecrets } from "./mysql";
 import { pipelinesStore } from "./pipelines-store";
@@ -79,6 +80,8 @@ export class Kubeflow extends pulumi.ComponentResource {
     }
 
     const teams = new KubeflowTeams("teams", { cloud: args.cloud, teams: args.teams, profilesController: profiles, buckets, kserve: args.kserve }, { parent: this });
+    // Each team's models, published by the program (models.ts: teams cannot write routes).
+    if (args.kserve) for (const [i, t] of teams.teams.entries()) modelRoutes({ routes: args.routes, team: t.namespace, models: args.teams[i].models, profile: t.profile, parent: this });
     this.teamNamespaces = teams.teams.map((t) => t.namespace);
     this.teamBuckets = pulumi.all(teams.teams.map((t) => t.bucket.url)).apply((urls) => Object.fromEntries(urls.map((url, i) => [teams.teams[i].namespace, url])));
     this.registerOutputs({ url: this.url, teamNamespaces: this.teamNamespaces, teamBuckets: this.teamBuckets });
