@@ -24,7 +24,7 @@ import { kubeflowEdge } from "./edge";
 import { kserveIngressTransform } from "./kserve";
 import { overlayDirectory, type KubeflowOverlay } from "./manifests";
 import { modelRoutes } from "./models";
-import { kserveExceptions, meshExceptions, pipelinesExceptions } from "./mesh-exceptions";
+import { meshExceptions, pipelinesExceptions } from "./mesh-exceptions";
 import { kubeflowMysqlSecrets } from "./mysql";
 import { pipelinesStore } from "./pipelines-store";
 import { KubeflowTeams, teamBucket } from "./teams";
@@ -74,8 +74,7 @@ export class Kubeflow extends pulumi.ComponentResource {
     dir("pipelines", [...base, ...store.ready, ...exceptions, mysql.pipelines]);
 
     if (args.kserve) {
-      const kserveExceptionsReady = meshExceptions(kserveExceptions, { parent: this, dependsOn: [platform] });
-      dir("kserve", [...base, ...kserveExceptionsReady], [kserveIngressTransform(args.routes.domain)]);
+      dir("kserve", base, [kserveIngressTransform(args.routes.domain)]);
       dir("models-web-app", base);
     }
 
