@@ -15,6 +15,7 @@ import { oauth2ProxyClientId, oauth2ProxyService } from "../components/identity/
 import { ssoCallbacks, type UiRoutes } from "../components/identity/ui-routes";
 import { Kubeflow } from "../components/ml/kubeflow/kubeflow";
 import { kubeflowNamespace, kubeflowUi } from "../components/ml/kubeflow/edge";
+import { modelsHosts } from "../components/ml/kubeflow/kserve";
 import { Mlflow } from "../components/ml/mlflow";
 import { Observability } from "../components/observability";
 import { alloyOtlp, tracingProviderName } from "../components/observability/names";
@@ -127,7 +128,15 @@ export async function platform(): Promise<Record<string, unknown>> {
   );
   new GatewayAuth(
     "gateway-auth",
-    { domain, dexIssuer: dex.issuer, extAuthzProvider, istioControlPlane: istio.controlPlane, gatewayNamespace: istio.gatewayNamespace },
+    {
+      domain,
+      dexIssuer: dex.issuer,
+      extAuthzProvider,
+      istioControlPlane: istio.controlPlane,
+      gatewayNamespace: istio.gatewayNamespace,
+      // KServe's model hosts: Bearer tokens only (components/ml/kubeflow/edge.ts).
+      apiHosts: kubeflowEnabled && config.kubeflow.kserve.enabled ? [modelsHosts(domain)] : [],
+    },
     k8s,
   );
 

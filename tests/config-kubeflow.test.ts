@@ -106,8 +106,9 @@ test("a full example resolves: groups expanded into members, the stronger role w
         { name: "acme-datasets", access: "read" },
         { name: "acme.results-2026", access: "readWrite" },
       ],
+      models: [],
     },
-    { name: "forecasting", owner: "dan@acme.example", members: [], quota: { gpu: 0 }, buckets: [] },
+    { name: "forecasting", owner: "dan@acme.example", members: [], quota: { gpu: 0 }, buckets: [], models: [] },
   ];
   assert.deepEqual(c.kubeflow, { enabled: true, kserve: { enabled: true }, teams: expected });
 });

@@ -68,7 +68,8 @@ for (const name of stacks) {
   test(`stack ${name}: SSO policies apply to the HTTPS listener only; tokens must be oauth2-proxy's`, async () => {
     const p = await cachedPlan(name);
     const gatewayPolicies = crsOf(p, "AuthorizationPolicy").map((r) => r.inputs as any).filter((x) => x.spec.action === "CUSTOM" || x.spec.action === "DENY");
-    assert.equal(gatewayPolicies.length, 2);
+    // oauth2-proxy check, token required, and token required on the API hosts (KServe's model hosts).
+    assert.equal(gatewayPolicies.length, 3);
     for (const x of gatewayPolicies) assert.deepEqual(x.spec.rules[0].to[0].operation.ports, ["443"], x.metadata.name);
     const [ra] = crsOf(p, "RequestAuthentication").map((r) => r.inputs as any);
     assert.deepEqual(ra.spec.jwtRules[0].audiences, ["oauth2-proxy"]);

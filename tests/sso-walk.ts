@@ -5,6 +5,7 @@
 // wiring mistake (a callback on the wrong host, a missing route, a policy on the HTTP listener)
 // shows up as a failed walk instead of as a 404 after a user's first login.
 import type { Plan } from "../tools/mock-runtime";
+import { gatewayNamespace } from "../components/edge/istio";
 
 export interface Step {
   url: string;
@@ -24,6 +25,7 @@ interface Route {
 interface Policy {
   action: string;
   ports?: string[];
+  hosts?: string[];
   notHosts: string[];
   notPaths: string[];
   needsNoAuthHeader: boolean;
@@ -63,18 +65,20 @@ export class SsoModel {
 
   constructor(plan: Plan, readonly gatewayRef: string) {
     const [gwNs, gwName] = gatewayRef.split("/");
+    // The SSO policies select the ingress gateway's pods, whichever Gateway resource a host is on.
     const gw = crInputs(plan, "Gateway").find((g) => g.metadata.name === gwName && g.metadata.namespace === gwNs);
     if (!gw) throw new Error(`no Gateway ${gatewayRef} in the plan`);
     this.redirectOnHttp = gw.spec.servers.some((s: any) => s.port.number === 80 && s.tls?.httpsRedirect === true);
     this.routes = crInputs(plan, "VirtualService").map((v) => ({ ...v.spec, namespace: v.metadata.namespace }));
     this.policies = crInputs(plan, "AuthorizationPolicy")
-      .filter((p) => p.metadata.namespace === gwNs && p.spec.selector && p.spec.action !== "ALLOW")
+      .filter((p) => p.metadata.namespace === gatewayNamespace && p.spec.selector && p.spec.action !== "ALLOW")
       .map((p) => {
         const rule = p.spec.rules[0];
         const op = rule.to?.[0]?.operation ?? {};
         return {
           action: p.spec.action,
           ports: op.ports,
+          hosts: op.hosts,
           notHosts: op.notHosts ?? [],
           notPaths: op.notPaths ?? [],
           needsNoAuthHeader: (rule.when ?? []).some((w: any) => w.key === "request.headers[authorization]" && w.notValues?.includes("*")),
@@ -101,6 +105,7 @@ export class SsoModel {
 
   private applies(p: Policy, port: number, host: string, path: string, hasAuth: boolean): boolean {
     if (p.ports && !p.ports.includes(String(port))) return false;
+    if (p.hosts && !p.hosts.some((h) => glob(h, host) || glob(h, `${host}:${port}`))) return false;
     if (p.notHosts.some((h) => glob(h, host) || glob(h, `${host}:${port}`))) return false;
     if (p.notPaths.some((x) => glob(x, path))) return false;
     if (p.needsNoAuthHeader && hasAuth) return false;
@@ -112,8 +117,11 @@ export class SsoModel {
     return undefined;
   }
 
-  /** One request, as the gateway and the components behind it answer it. */
-  request(url: string): Step {
+  /**
+   * One request, as the gateway and the components behind it answer it. `bearer`: the request carries
+   * a valid Dex ID token of oauth2-proxy's (RequestAuthentication verifies it, ext_authz is skipped).
+   */
+  request(url: string, bearer = false): Step {
     const u = new URL(url);
     const port = u.protocol === "https:" ? 443 : 80;
     const host = u.hostname;
@@ -125,8 +133,8 @@ export class SsoModel {
     }
     // Dex itself (login pages, /auth, /callback) is outside SSO.
     if (host === new URL(this.oauth2.login_url).hostname && u.pathname === new URL(this.oauth2.login_url).pathname) return this.dexLogin(u);
-    let principal = false;
-    const custom = this.policies.find((p) => p.action === "CUSTOM" && this.applies(p, port, host, u.pathname, false));
+    let principal = bearer;
+    const custom = this.policies.find((p) => p.action === "CUSTOM" && this.applies(p, port, host, u.pathname, bearer));
     if (custom) {
       const session = this.cookieFor(host);
       if (!session) return this.signIn(u);

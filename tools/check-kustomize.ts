@@ -336,6 +336,64 @@ function injectedCaBundle(o: K8sObject): boolean {
   return bundles.some((c) => c !== undefined && "caBundle" in c);
 }
 
+/**
+ * Webhooks the API server calls in pods with an Istio sidecar. The API server has no mesh identity,
+ * so under the mesh's default deny such a webhook answers only if the sidecar leaves its port alone
+ * (traffic.sidecar.istio.io/excludeInboundPorts) or an ALLOW AuthorizationPolicy selecting the pod
+ * admits any caller on that port. A PERMISSIVE PeerAuthentication alone is not enough. Kubeflow's
+ * namespaces are meshed, so a pod has a sidecar unless sidecar.istio.io/inject is "false".
+ */
+export function webhookSidecarProblems(objects: any[]): string[] {
+  const problems: string[] = [];
+  const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) => Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+  const refs: { owner: string; ns: string; name: string; port: number }[] = [];
+  for (const o of objects) {
+    const owner = `${o.kind} ${o.metadata?.name}`;
+    for (const w of o.webhooks ?? []) if (w.clientConfig?.service) refs.push({ owner, ns: w.clientConfig.service.namespace, name: w.clientConfig.service.name, port: w.clientConfig.service.port ?? 443 });
+    const conv = o.kind === "CustomResourceDefinition" ? o.spec?.conversion?.webhook?.clientConfig?.service : undefined;
+    if (conv) refs.push({ owner, ns: conv.namespace, name: conv.name, port: conv.port ?? 443 });
+  }
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    const svc = objects.find((o) => o.kind === "Service" && o.metadata?.namespace === ref.ns && o.metadata?.name === ref.name);
+    if (!svc) continue; // another overlay's, or the cluster's
+    const sp = (svc.spec?.ports ?? []).find((p: any) => (p.port ?? 0) === ref.port);
+    const target = sp?.targetPort ?? ref.port;
+    for (const w of objects.filter((o) => workloadKinds.has(o.kind) && o.metadata?.namespace === ref.ns && matches(svc.spec?.selector, o.spec?.template?.metadata?.labels ?? {}))) {
+      const meta = w.spec.template.metadata ?? {};
+      const labels: Record<string, string> = meta.labels ?? {};
+      const annotations: Record<string, string> = meta.annotations ?? {};
+      const containerPorts = (w.spec.template.spec?.containers ?? []).flatMap((c: any) => c.ports ?? []);
+      const port = typeof target === "number" ? target : containerPorts.find((p: any) => p.name === target)?.containerPort;
+      const id = `${w.kind} ${ref.ns}/${w.metadata.name} (webhook ${ref.name}:${ref.port} of ${ref.owner})`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (port === undefined) {
+        problems.push(`${id}: target port ${String(target)} is not a container port`);
+        continue;
+      }
+      if ((annotations["sidecar.istio.io/inject"] ?? labels["sidecar.istio.io/inject"]) === "false") continue;
+      const excluded = (annotations["traffic.sidecar.istio.io/excludeInboundPorts"] ?? "").split(",").map((x) => x.trim());
+      if (excluded.includes(String(port))) continue;
+      const allowed = objects.some(
+        (ap) =>
+          ap.kind === "AuthorizationPolicy" &&
+          ap.metadata?.namespace === ref.ns &&
+          (ap.spec?.action ?? "ALLOW") === "ALLOW" &&
+          matches(ap.spec?.selector?.matchLabels, labels) &&
+          (ap.spec?.rules ?? []).some((r: any) => !r.from && !r.when && (!r.to || r.to.some((t: any) => !t.operation?.ports || t.operation.ports.includes(String(port))))),
+      );
+      if (!allowed) {
+        problems.push(
+          `${id}: the pod has an Istio sidecar and the API server (no mesh identity) calls port ${port}; the mesh's default deny refuses it: ` +
+            `annotate the pod template traffic.sidecar.istio.io/excludeInboundPorts: "${port}" (or add an ALLOW AuthorizationPolicy for the port), and admit the port in a NetworkPolicy`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
 /** Kinds and counts, and the platform's invariants, for one rendered overlay. */
 export function renderedInvariants(objects: K8sObject[], texts: string[], scopes: Map<string, string>): { kinds: Record<string, number>; problems: string[]; warnings: string[] } {
   const kinds: Record<string, number> = {};
@@ -771,6 +829,7 @@ async function checkIn(
     report.warnings.push(...inv.warnings);
     report.problems.push(...unmatchedPatchTargets(readFileSync(findKustomization(join(overlaysDir, report.name))!, "utf8"), objects));
     report.problems.push(...mysqlProblems(objects, report.name));
+    report.problems.push(...webhookSidecarProblems(objects));
   }
 
   const problems = manifests.problems.length + overlays.reduce((n, o) => n + o.problems.length, 0);

@@ -7,6 +7,9 @@
 // Dex's own host and oauth2-proxy's /oauth2/ paths are exempt, or nobody could log in. The
 // policies apply to the HTTPS listener only: on port 80 they would answer before the gateway's
 // HTTP->HTTPS redirect does (istio/istio#36498), so http:// would never reach HTTPS.
+// API hosts (KServe's model hosts) take a Bearer token only: no oauth2-proxy check (a sign-in
+// redirect from there would carry a callback Dex does not know), and no exempt paths (nothing
+// there routes /oauth2/ to oauth2-proxy, so the exemption would admit unauthenticated requests).
 import * as pulumi from "@pulumi/pulumi";
 import { authorizationPolicy, requestAuthentication } from "../crds/istio";
 import { gatewayNamespace, httpsPort, ingressGatewaySelector } from "../edge/istio";
@@ -19,13 +22,22 @@ export interface GatewayAuthArgs {
   extAuthzProvider: string;
   istioControlPlane: pulumi.Resource;
   gatewayNamespace: pulumi.Resource;
+  /**
+   * Host patterns for API clients only (Istio host match: exact or with a leading "*"): a request
+   * without a valid Bearer token is refused (403), never redirected to sign in.
+   */
+  apiHosts?: string[];
 }
+
+/** Each host pattern with and without the HTTPS port: Istio matches the Host header as sent, port included. */
+export const withHttpsPort = (hosts: string[]) => hosts.flatMap((h) => [h, `${h}:${httpsPort}`]);
 
 export class GatewayAuth extends pulumi.ComponentResource {
   constructor(name: string, args: GatewayAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:identity:GatewayAuth", name, {}, opts);
     const after = { parent: this, dependsOn: [args.istioControlPlane, args.gatewayNamespace] };
     const dexHost = `dex.${args.domain}`;
+    const apiHosts = withHttpsPort(args.apiHosts ?? []);
     const exempt = { ports: [String(httpsPort)], notHosts: [dexHost, `${dexHost}:*`], notPaths: ["/oauth2/*"] };
     const selector = { matchLabels: ingressGatewaySelector };
 
@@ -35,7 +47,7 @@ export class GatewayAuth extends pulumi.ComponentResource {
         selector,
         action: "CUSTOM",
         provider: { name: args.extAuthzProvider },
-        rules: [{ to: [{ operation: exempt }], when: [{ key: "request.headers[authorization]", notValues: ["*"] }] }],
+        rules: [{ to: [{ operation: { ...exempt, notHosts: [...exempt.notHosts, ...apiHosts] } }], when: [{ key: "request.headers[authorization]", notValues: ["*"] }] }],
       },
       after,
     );
@@ -66,6 +78,13 @@ export class GatewayAuth extends pulumi.ComponentResource {
       { selector, action: "DENY", rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: exempt }] }] },
       after,
     );
+    if (apiHosts.length > 0) {
+      authorizationPolicy(
+        { name: "ingressgateway-api-hosts-require-jwt", namespace: gatewayNamespace },
+        { selector, action: "DENY", rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: { ports: [String(httpsPort)], hosts: apiHosts } }] }] },
+        after,
+      );
+    }
     this.registerOutputs({});
   }
 }

@@ -141,6 +141,31 @@ const bucketAccess = z.strictObject({
   }),
 });
 
+/** KServe names a model's Service <model>-predictor (kserve v0.16.0 constants.PredictorServiceName): one DNS label. */
+export const predictorSuffix = "-predictor";
+
+/**
+ * Why `model` cannot be a served model of team `team` (each reason separately), or nothing. Its name
+ * is the InferenceService's; the program routes https://<model>-<team>.models.<domain> to its predictor.
+ */
+export function modelNameProblems(model: string, team: string): string[] {
+  const out: string[] = [];
+  if (!dnsLabel.test(model)) {
+    out.push(`${quoted(model)} is not a lowercase DNS label: use a-z, 0-9 and "-", starting with a letter and ending with a letter or digit (the InferenceService's name), e.g. sklearn-iris`);
+    return out;
+  }
+  const label = `${model}-${team}`;
+  if (label.length > 63) {
+    out.push(
+      `${quoted(model)} makes the model's host label ${quoted(label)} ${label.length} characters; at most 63 (one DNS label: <model>-<team>.models.<domain>), ` +
+        `so this team's model names have at most ${Math.max(0, 62 - team.length)} characters`,
+    );
+  } else if (model.length + predictorSuffix.length > 63) {
+    out.push(`${quoted(model)} is ${model.length} characters; at most ${63 - predictorSuffix.length}: KServe names its Service ${quoted(model + predictorSuffix)}, one 63-character DNS label`);
+  }
+  return out;
+}
+
 const team = z.strictObject({
   /** The Profile and its namespace (rules: teamNameProblems). */
   name: required("the team's name (its Kubeflow Profile and namespace), e.g. research"),
@@ -163,6 +188,8 @@ const team = z.strictObject({
       buckets: z.array(bucketAccess).min(1, { message: "list at least one bucket, or remove cloudAccess" }),
     })
     .optional(),
+  /** KServe models the program publishes at https://<name>-<team>.models.<domain> (rules: modelNameProblems). */
+  models: z.array(z.strictObject({ name: required("the model's name: the InferenceService it serves, e.g. sklearn-iris") })).optional(),
 });
 
 export const kubeflow = z.strictObject({
@@ -197,6 +224,10 @@ export interface TeamBucketAccess {
   name: string;
   access: "read" | "readWrite";
 }
+export interface TeamModel {
+  /** The InferenceService in the team's namespace, and the first part of its host. */
+  name: string;
+}
 export interface TeamSettings {
   /** The Kubeflow Profile and its namespace. */
   name: string;
@@ -206,6 +237,8 @@ export interface TeamSettings {
   members: TeamMember[];
   quota?: TeamQuota;
   buckets: TeamBucketAccess[];
+  /** Models published by the program (README "Serve a model"). */
+  models: TeamModel[];
 }
 export interface KubeflowSettings {
   enabled: boolean;
@@ -384,12 +417,32 @@ export function resolveKubeflow(
       buckets.push({ name: b.name, access: b.access });
     }
 
+    // Models: only the program may route to them (team roles cannot create VirtualServices).
+    const models: TeamModel[] = [];
+    const modelAt = new Map<string, number>();
+    if (enabled && !kserveEnabled && present(t.models ?? []).length > 0) {
+      problems.push({ key: `${key}.models`, message: "models are served by KServe, which is disabled (kserve.enabled: false); remove models or enable KServe" });
+    }
+    for (const [m, j] of present(t.models ?? [])) {
+      const modelKey = `${key}.models[${j}].name`;
+      const before = modelAt.get(m.name);
+      if (before !== undefined) {
+        problems.push({ key: modelKey, message: `model ${quoted(m.name)} is listed twice (also models[${before}]); list each model once` });
+        continue;
+      }
+      modelAt.set(m.name, j);
+      const found = modelNameProblems(m.name, t.name);
+      for (const message of found) problems.push({ key: modelKey, message });
+      if (found.length === 0) models.push({ name: m.name });
+    }
+
     return {
       name: t.name,
       owner,
       members: [...roles].map(([e, r]) => ({ email: e, role: r })),
       quota: teamQuota,
       buckets,
+      models,
     };
   });
 

@@ -8,18 +8,25 @@
 // host its certificate covers, and a request for kubeflow.<domain> arriving on a connection opened
 // for mlflow.<domain> would be routed by the platform gateway's routes, where Kubeflow has none
 // (a 404). The two certificates cover disjoint hosts (see PlatformGateway's certificateHosts).
+//
+// KServe's model hosts, *.models.<domain>, are on a Gateway of their own (kubeflow/models-gateway)
+// with a certificate of their own, for two reasons. Upstream's VirtualServices bind
+// kubeflow-gateway with hosts ["*"], so on that Gateway every model host would serve the dashboard
+// and the web apps. And model hosts are API hosts (GatewayAuth's apiHosts): a Bearer token or 403,
+// never a sign-in redirect, which Dex would refuse (their callbacks are not registered).
 import type * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { gatewayCertificate } from "../../edge/gateway";
 import { gateway } from "../../crds/istio";
 import { gatewayNamespace, ingressGatewaySelector } from "../../edge/istio";
 import { uiHost, type UiRoutes } from "../../identity/ui-routes";
-import { modelsDomain } from "./kserve";
+import { modelsGatewayName, modelsHosts } from "./kserve";
 
 export const kubeflowNamespace = "kubeflow";
 export const kubeflowUi = "kubeflow";
 export const kubeflowGatewayName = "kubeflow-gateway";
 export const kubeflowTlsSecret = "kubeflow-tls";
+export const modelsTlsSecret = "kubeflow-models-tls";
 
 export interface KubeflowEdgeArgs {
   routes: UiRoutes;
@@ -29,26 +36,28 @@ export interface KubeflowEdgeArgs {
   gatewayNamespace: pulumi.Resource;
   /** The Directory that creates the kubeflow namespace. */
   kubeflowNamespace: pulumi.Resource;
-  /** Also serve KServe's model hosts, *.models.<domain>. */
+  /** Also serve KServe's model hosts, *.models.<domain>, on kubeflow/models-gateway. */
   kserve: boolean;
   parent: pulumi.Resource;
 }
 
-/** The hosts the Kubeflow gateway serves and its certificate covers: the dashboard and, with KServe, the models. */
-export const kubeflowHosts = (routes: Pick<UiRoutes, "domain">, kserve: boolean) => [uiHost(routes, kubeflowUi), ...(kserve ? [`*.${modelsDomain(routes.domain)}`] : [])];
-
 export function kubeflowEdge(args: KubeflowEdgeArgs) {
-  const hosts = kubeflowHosts(args.routes, args.kserve);
-  const cert = gatewayCertificate(kubeflowTlsSecret, hosts, args.issuerName, { parent: args.parent, dependsOn: [args.issuer, args.gatewayNamespace] });
-  const gw = gateway(
-    { name: kubeflowGatewayName, namespace: kubeflowNamespace },
-    {
-      selector: ingressGatewaySelector,
-      // HTTP on port 80 is the platform gateway's (it redirects every *.<domain> host to HTTPS).
-      servers: [{ port: { number: 443, name: "https-kubeflow", protocol: "HTTPS" }, hosts, tls: { mode: "SIMPLE", credentialName: kubeflowTlsSecret } }],
-    },
-    { parent: args.parent, dependsOn: [...args.routes.dependsOn, args.kubeflowNamespace] },
-  );
+  const httpsGateway = (name: string, serverName: string, hosts: string[], tlsSecret: string) => {
+    const certificate = gatewayCertificate(tlsSecret, hosts, args.issuerName, { parent: args.parent, dependsOn: [args.issuer, args.gatewayNamespace] });
+    const gw = gateway(
+      { name, namespace: kubeflowNamespace },
+      {
+        selector: ingressGatewaySelector,
+        // HTTP on port 80 is the platform gateway's (it redirects every *.<domain> host to HTTPS).
+        servers: [{ port: { number: 443, name: serverName, protocol: "HTTPS" }, hosts, tls: { mode: "SIMPLE", credentialName: tlsSecret } }],
+      },
+      { parent: args.parent, dependsOn: [...args.routes.dependsOn, args.kubeflowNamespace] },
+    );
+    return { certificate, gateway: gw };
+  };
+  const hosts = [uiHost(args.routes, kubeflowUi)];
+  const ui = httpsGateway(kubeflowGatewayName, "https-kubeflow", hosts, kubeflowTlsSecret);
+  const models = args.kserve ? httpsGateway(modelsGatewayName, "https-models", [modelsHosts(args.routes.domain)], modelsTlsSecret) : undefined;
   // Kubeflow's own NetworkPolicies admit the gateway from namespace istio-system; the platform's
   // gateway runs in istio-ingress. Network policies add up, so one more admits it (Istio's
   // AuthorizationPolicies still decide which workloads accept the gateway's principal).
@@ -64,5 +73,5 @@ export function kubeflowEdge(args: KubeflowEdgeArgs) {
     },
     { parent: args.parent, dependsOn: [args.kubeflowNamespace] },
   );
-  return { certificate: cert, gateway: gw, networkPolicy, url: `https://${hosts[0]}/` };
+  return { certificate: ui.certificate, gateway: ui.gateway, models, networkPolicy, url: `https://${hosts[0]}/` };
 }

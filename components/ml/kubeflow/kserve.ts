@@ -1,19 +1,26 @@
 // KServe's ingress settings for this stack. Standard deployment mode (see the kserve overlay): KServe
 // creates no Ingress, and reports https://<model>-<namespace>.models.<domain> as each model's URL,
-// which kubeflow/kubeflow-gateway serves (a team adds the route, README "Serve a model").
+// which kubeflow/models-gateway serves (README "Serve a model"). Not kubeflow/kubeflow-gateway:
+// upstream's VirtualServices bind that one with hosts ["*"], so every model host would also serve
+// the dashboard, Pipelines and the other web apps.
 import type * as pulumi from "@pulumi/pulumi";
 import type { ObjectStore } from "../../cloud/cloud";
 
 export const modelsSubdomain = "models";
 export const modelsDomain = (domain: string) => `${modelsSubdomain}.${domain}`;
+/** The model hosts: every <model>-<team>.models.<domain>. */
+export const modelsHosts = (domain: string) => `*.${modelsDomain(domain)}`;
+export const modelsGatewayName = "models-gateway";
+/** The Gateway the model hosts are on, as namespace/name (in kubeflow, beside kubeflow-gateway). */
+export const modelsGatewayRef = `kubeflow/${modelsGatewayName}`;
 
 /** inferenceservice-config `ingress` for this stack (KServe 0.16 keys). */
 export function kserveIngress(domain: string): Record<string, unknown> {
   return {
     enableGatewayApi: false,
-    kserveIngressGateway: "kubeflow/kubeflow-gateway",
+    kserveIngressGateway: modelsGatewayRef,
     // Must be non-empty even though only Knative mode uses it.
-    ingressGateway: "kubeflow/kubeflow-gateway",
+    ingressGateway: modelsGatewayRef,
     ingressDomain: modelsDomain(domain),
     ingressClassName: "istio",
     domainTemplate: "{{ .Name }}-{{ .Namespace }}.{{ .IngressDomain }}",

@@ -12,7 +12,7 @@
 //   each bundled MySQL's root Secret (in kubeflow, so after platform) ─ pipelines, katib
 //   every component acting in team namespaces ─ each team's Profile (ready when the profiles
 //            controller adds its finalizer; on destroy, deleted while those controllers still run)
-//            ─ the team's contributors, identity annotation and pipeline settings
+//            ─ the team's contributors, identity annotation, pipeline settings and model routes
 // Objects that need a webhook of their own component (KServe and Trainer runtimes) wait for it
 // inside their Directory through `config.kubernetes.io/depends-on` annotations (see the overlays);
 // the provider orders CRDs before their CRs within a Directory.
@@ -24,7 +24,8 @@ import type { TeamSettings } from "../../../infra/config/kubeflow";
 import { kubeflowEdge } from "./edge";
 import { kserveIngressTransform } from "./kserve";
 import { overlayDirectory, type KubeflowOverlay } from "./manifests";
-import { kserveExceptions, meshExceptions, pipelinesExceptions } from "./mesh-exceptions";
+import { modelRoutes } from "./models";
+import { meshExceptions, pipelinesExceptions } from "./mesh-exceptions";
 import { kubeflowMysqlSecrets } from "./mysql";
 import { volumeTransforms } from "./mysql-volumes";
 import { pipelinesStore } from "./pipelines-store";
@@ -78,13 +79,14 @@ export class Kubeflow extends pulumi.ComponentResource {
     dir("pipelines", [...base, ...store.ready, ...exceptions, mysql.pipelines]);
 
     if (args.kserve) {
-      const kserveExceptionsReady = meshExceptions(kserveExceptions, { parent: this, dependsOn: [platform] });
-      dir("kserve", [...base, ...kserveExceptionsReady], [kserveIngressTransform(args.routes.domain)]);
+      dir("kserve", base, [kserveIngressTransform(args.routes.domain)]);
       dir("models-web-app", base);
     }
 
     const controllers = teamControllerOverlays.flatMap((o) => this.directories[o] ?? []);
     const teams = new KubeflowTeams("teams", { cloud: args.cloud, teams: args.teams, controllers, buckets, kserve: args.kserve }, { parent: this });
+    // Each team's models, published by the program (models.ts: teams cannot write routes).
+    if (args.kserve) for (const [i, t] of teams.teams.entries()) modelRoutes({ routes: args.routes, team: t.namespace, models: args.teams[i].models, profile: t.profile, parent: this });
     this.teamNamespaces = teams.teams.map((t) => t.namespace);
     this.teamBuckets = pulumi.all(teams.teams.map((t) => t.bucket.url)).apply((urls) => Object.fromEntries(urls.map((url, i) => [teams.teams[i].namespace, url])));
     this.registerOutputs({ url: this.url, teamNamespaces: this.teamNamespaces, teamBuckets: this.teamBuckets });
