@@ -130,6 +130,7 @@ export async function platform(): Promise<Record<string, unknown>> {
     "gateway-auth",
     {
       domain,
+      ssoHosts: protectedUis.map((ui) => `${ui}.${domain}`),
       dexIssuer: dex.issuer,
       extAuthzProvider,
       istioControlPlane: istio.controlPlane,

@@ -68,8 +68,14 @@ for (const name of stacks) {
   test(`stack ${name}: SSO policies apply to the HTTPS listener only; tokens must be oauth2-proxy's`, async () => {
     const p = await cachedPlan(name);
     const gatewayPolicies = crsOf(p, "AuthorizationPolicy").map((r) => r.inputs as any).filter((x) => x.spec.action === "CUSTOM" || x.spec.action === "DENY");
-    // oauth2-proxy check, token required, and token required on the API hosts (KServe's model hosts).
-    assert.equal(gatewayPolicies.length, 3);
+    // oauth2-proxy check, token required, /oauth2/ exempt on the SSO hosts only, and token required
+    // on the API hosts (KServe's model hosts).
+    assert.equal(gatewayPolicies.length, 4);
+    const custom = gatewayPolicies.find((x) => x.spec.action === "CUSTOM");
+    const oauth2Paths = gatewayPolicies.find((x) => x.metadata.name === "ingressgateway-oauth2-paths-sso-hosts-only");
+    // One list: where oauth2-proxy checks the session is exactly where /oauth2/ is exempt.
+    assert.deepEqual(custom.spec.rules[0].to[0].operation.hosts, oauth2Paths.spec.rules[0].to[0].operation.notHosts);
+    assert.ok(custom.spec.rules[0].to[0].operation.hosts.every((h: string) => !h.includes("*")), "SSO hosts are named, never a wildcard");
     for (const x of gatewayPolicies) assert.deepEqual(x.spec.rules[0].to[0].operation.ports, ["443"], x.metadata.name);
     const [ra] = crsOf(p, "RequestAuthentication").map((r) => r.inputs as any);
     assert.deepEqual(ra.spec.jwtRules[0].audiences, ["oauth2-proxy"]);
@@ -99,6 +105,10 @@ async function planWithApp(): Promise<Plan> {
   p.resources.push(app);
   const dex = p.resources.find((r) => (r.inputs as any).chart === "dex")!.inputs as any;
   dex.values.config.staticClients[0].redirectURIs.push("https://app.ml-dev.acme.example/oauth2/callback");
+  // As the program does for every protected UI: oauth2-proxy checks it, and its /oauth2/ paths are exempt.
+  const policy = (name: string) => (p.resources.find((r) => (r.inputs as any).kind === "AuthorizationPolicy" && (r.inputs as any).metadata.name === name)!.inputs as any).spec.rules[0].to[0].operation;
+  policy("ingressgateway-oauth2-proxy").hosts.push("app.ml-dev.acme.example", "app.ml-dev.acme.example:443");
+  policy("ingressgateway-oauth2-paths-sso-hosts-only").notHosts.push("app.ml-dev.acme.example", "app.ml-dev.acme.example:443");
   return p;
 }
 

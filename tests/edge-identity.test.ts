@@ -145,7 +145,8 @@ test("the three gateway auth policies, as Kubeflow 26.03 wires them", async () =
   assert.equal(custom.provider.name, "oauth2-proxy");
   assert.deepEqual(custom.rules[0].when, [{ key: "request.headers[authorization]", notValues: ["*"] }]);
   assert.deepEqual(custom.rules[0].to[0].operation.notPaths, ["/oauth2/*"]);
-  assert.ok(custom.rules[0].to[0].operation.notHosts.includes("dex.ml-dev.acme.example"));
+  // A positive list of the SSO hosts (each with and without :443): Dex and any other host are not sent to sign in.
+  assert.deepEqual(custom.rules[0].to[0].operation.hosts, ["auth", "mlflow", "grafana", "kubeflow"].flatMap((ui) => [`${ui}.ml-dev.acme.example`, `${ui}.ml-dev.acme.example:443`]));
   const ra = cr(p, "RequestAuthentication", "dex-jwt").spec.jwtRules[0];
   assert.equal(ra.issuer, "https://dex.ml-dev.acme.example");
   assert.deepEqual(ra.outputClaimToHeaders, [{ header: "kubeflow-userid", claim: "email" }, { header: "kubeflow-groups", claim: "groups" }]);

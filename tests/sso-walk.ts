@@ -27,6 +27,7 @@ interface Policy {
   ports?: string[];
   hosts?: string[];
   notHosts: string[];
+  paths?: string[];
   notPaths: string[];
   needsNoAuthHeader: boolean;
   deniesWithoutPrincipal: boolean;
@@ -80,6 +81,7 @@ export class SsoModel {
           ports: op.ports,
           hosts: op.hosts,
           notHosts: op.notHosts ?? [],
+          paths: op.paths,
           notPaths: op.notPaths ?? [],
           needsNoAuthHeader: (rule.when ?? []).some((w: any) => w.key === "request.headers[authorization]" && w.notValues?.includes("*")),
           deniesWithoutPrincipal: (rule.from ?? []).some((f: any) => f.source?.notRequestPrincipals?.includes("*")),
@@ -103,10 +105,17 @@ export class SsoModel {
     return undefined;
   }
 
-  private applies(p: Policy, port: number, host: string, path: string, hasAuth: boolean): boolean {
+  /**
+   * Whether a policy's rule matches. `authority`: the Host header as sent when it names a port other
+   * than the listener's (Istio matches hosts as sent, port included; routing ignores the port);
+   * otherwise clients may send the host with or without the listener's port, and both are tried.
+   */
+  private applies(p: Policy, port: number, host: string, path: string, hasAuth: boolean, authority?: string): boolean {
+    const sent = authority ? [authority] : [host, `${host}:${port}`];
     if (p.ports && !p.ports.includes(String(port))) return false;
-    if (p.hosts && !p.hosts.some((h) => glob(h, host) || glob(h, `${host}:${port}`))) return false;
-    if (p.notHosts.some((h) => glob(h, host) || glob(h, `${host}:${port}`))) return false;
+    if (p.hosts && !p.hosts.some((h) => sent.some((s) => glob(h, s)))) return false;
+    if (p.notHosts.some((h) => sent.some((s) => glob(h, s)))) return false;
+    if (p.paths && !p.paths.some((x) => glob(x, path))) return false;
     if (p.notPaths.some((x) => glob(x, path))) return false;
     if (p.needsNoAuthHeader && hasAuth) return false;
     return true;
@@ -123,8 +132,10 @@ export class SsoModel {
    */
   request(url: string, bearer = false): Step {
     const u = new URL(url);
+    // A URL's explicit port is only the Host header's: the gateway still listens on 443 (or 80).
     const port = u.protocol === "https:" ? 443 : 80;
     const host = u.hostname;
+    const authority = u.port ? u.host : undefined;
     if (port === 80) {
       // Policies on the HTTP listener would answer before the redirect does (istio/istio#36498).
       const blocking = this.policies.find((p) => this.applies(p, 80, host, u.pathname, false));
@@ -134,13 +145,13 @@ export class SsoModel {
     // Dex itself (login pages, /auth, /callback) is outside SSO.
     if (host === new URL(this.oauth2.login_url).hostname && u.pathname === new URL(this.oauth2.login_url).pathname) return this.dexLogin(u);
     let principal = bearer;
-    const custom = this.policies.find((p) => p.action === "CUSTOM" && this.applies(p, port, host, u.pathname, bearer));
+    const custom = this.policies.find((p) => p.action === "CUSTOM" && this.applies(p, port, host, u.pathname, bearer, authority));
     if (custom) {
       const session = this.cookieFor(host);
       if (!session) return this.signIn(u);
       principal = true; // oauth2-proxy hands the gateway the session's ID token as a bearer token
     }
-    const deny = this.policies.find((p) => p.action === "DENY" && p.deniesWithoutPrincipal && this.applies(p, port, host, u.pathname, principal));
+    const deny = this.policies.find((p) => p.action === "DENY" && p.deniesWithoutPrincipal && this.applies(p, port, host, u.pathname, principal, authority));
     if (deny && !principal) return { url, by: "gateway", status: 403 };
     const target = this.route(host, u.pathname);
     if (!target) return { url, by: "gateway", status: 404 };

@@ -22,6 +22,8 @@ export interface GatewayAuthArgs {
   extAuthzProvider: string;
   istioControlPlane: pulumi.Resource;
   gatewayNamespace: pulumi.Resource;
+  /** The hosts whose routes send /oauth2/ to oauth2-proxy (the protected UIs): the only hosts where those paths are exempt. */
+  ssoHosts: string[];
   /**
    * Host patterns for API clients only (Istio host match: exact or with a leading "*"): a request
    * without a valid Bearer token is refused (403), never redirected to sign in.
@@ -38,6 +40,7 @@ export class GatewayAuth extends pulumi.ComponentResource {
     const after = { parent: this, dependsOn: [args.istioControlPlane, args.gatewayNamespace] };
     const dexHost = `dex.${args.domain}`;
     const apiHosts = withHttpsPort(args.apiHosts ?? []);
+    const ssoHosts = withHttpsPort(args.ssoHosts);
     const exempt = { ports: [String(httpsPort)], notHosts: [dexHost, `${dexHost}:*`], notPaths: ["/oauth2/*"] };
     const selector = { matchLabels: ingressGatewaySelector };
 
@@ -47,7 +50,9 @@ export class GatewayAuth extends pulumi.ComponentResource {
         selector,
         action: "CUSTOM",
         provider: { name: args.extAuthzProvider },
-        rules: [{ to: [{ operation: { ...exempt, notHosts: [...exempt.notHosts, ...apiHosts] } }], when: [{ key: "request.headers[authorization]", notValues: ["*"] }] }],
+        // Only the SSO hosts, by a positive list: any other Host header (Dex, API hosts, a host sent with
+        // an unexpected port) gets no sign-in redirect and falls to the DENY below instead.
+        rules: [{ to: [{ operation: { ports: exempt.ports, hosts: ssoHosts, notPaths: exempt.notPaths } }], when: [{ key: "request.headers[authorization]", notValues: ["*"] }] }],
       },
       after,
     );
@@ -76,6 +81,14 @@ export class GatewayAuth extends pulumi.ComponentResource {
     authorizationPolicy(
       { name: "ingressgateway-require-jwt", namespace: gatewayNamespace },
       { selector, action: "DENY", rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: exempt }] }] },
+      after,
+    );
+    // The exemption above is by path on every host; Istio matches the Host header as sent, port
+    // included, while routing ignores the port. So /oauth2/ without a token is refused on every host
+    // that does not route it to oauth2-proxy (a model host sent as "host:8443" included).
+    authorizationPolicy(
+      { name: "ingressgateway-oauth2-paths-sso-hosts-only", namespace: gatewayNamespace },
+      { selector, action: "DENY", rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: { ports: [String(httpsPort)], paths: ["/oauth2/*"], notHosts: ssoHosts } }] }] },
       after,
     );
     if (apiHosts.length > 0) {
