@@ -176,6 +176,7 @@ export async function platform(): Promise<Record<string, unknown>> {
           istioControlPlane: istio.controlPlane,
           // Kubeflow's namespaces isolate their pods; Alloy's scrapes are admitted once its platform Directory made them.
           scrapedNamespaces: kubeflow?.directories.platform ? { namespaces: [kubeflowNamespace, "kubeflow-system"], createdBy: kubeflow.directories.platform } : undefined,
+          protect: config.protect,
         },
         k8s,
       )

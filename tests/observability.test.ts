@@ -171,10 +171,18 @@ for (const name of committedStacks()) {
     assert.equal(grafana.admin.existingSecret, "grafana-admin");
     assert.ok(ofType(p, "kubernetes:core/v1:Secret").some((r) => (r.inputs as any).metadata.name === "grafana-admin" && (r.inputs as any).stringData === "[secret]"));
     // Grafana's database on a volume (the chart's default is an emptyDir): Recreate, one replica (ReadWriteOnce).
-    assert.deepEqual([grafana.persistence.enabled, grafana.persistence.type, grafana.persistence.size, grafana.persistence.accessModes], [true, "pvc", "1Gi", ["ReadWriteOnce"]]);
+    // The claim is the program's (the chart renders none with existingClaim), so its lifecycle is in the plan.
+    assert.deepEqual(grafana.persistence, { enabled: true, type: "pvc", existingClaim: "grafana-data" });
     assert.deepEqual([grafana.replicas, grafana.deploymentStrategy], [1, { type: "Recreate" }]);
-    assert.equal(grafana.persistence.lookupVolumeName, false, "no Helm lookup under Pulumi");
-    assert.equal(grafana.persistence.storageClassName, values(p, "tempo").persistence.storageClassName, "the stack's StorageClass, like the backends' volumes");
+    const claim = ofType(p, "kubernetes:core/v1:PersistentVolumeClaim").find((r) => (r.inputs as any).metadata.name === "grafana-data")!;
+    assert.deepEqual((claim.inputs as any).spec.resources.requests, { storage: "1Gi" });
+    assert.deepEqual((claim.inputs as any).spec.accessModes, ["ReadWriteOnce"]);
+    assert.equal((claim.inputs as any).spec.storageClassName, values(p, "tempo").persistence.storageClassName, "the stack's StorageClass, like the backends' volumes");
+    // Prod keeps UI-made alerts, users and tokens: the claim is protected and outlives the stack; elsewhere it goes with it.
+    const keep = name === "prod";
+    assert.deepEqual([claim.options.protect, claim.options.retainOnDelete], [keep, keep], `${name}: Grafana's volume lifecycle`);
+    const chart = p.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && (r.inputs as any).chart === "grafana")!;
+    assert.ok(chart.dependsOn.includes(claim.urn), "the chart waits for its claim");
     // The chart's default (rbac.namespaced: false) is a ClusterRole reading every Secret and ConfigMap in the cluster.
     assert.equal(grafana.rbac.namespaced, true, "a Role in Grafana's namespace, not a ClusterRole");
     assert.equal(grafana.rbac.extraClusterRoleRules, undefined, "any extraClusterRoleRules would bring the ClusterRole back");

@@ -128,12 +128,12 @@ export const kubernetesForceNew: Record<string, string[]> = {
  * sees only the values; a change at or below `path` replaces what `renders` names, inside the Chart.
  * A StatefulSet's volumeClaimTemplates are ForceNew (above): the provider deletes the StatefulSet and
  * re-creates it under its fixed name, and the existing PVCs are reused as they are, so a new size
- * never reaches them. A standalone PVC's spec is ForceNew too: the claim, with its data, is replaced.
+ * never reaches them. (Grafana's claim is the program's own resource, so the PVC rule above covers it.)
  */
 export interface ChartForceNew {
   path: string;
   renders: string;
-  kind: "statefulset-volumes" | "pvc";
+  kind: "statefulset-volumes";
 }
 const vct = (path: string, statefulSet: string): ChartForceNew => ({ path, renders: `StatefulSet ${statefulSet} spec.volumeClaimTemplates`, kind: "statefulset-volumes" });
 export const chartForceNew: Record<string, ChartForceNew[]> = {
@@ -144,7 +144,6 @@ export const chartForceNew: Record<string, ChartForceNew[]> = {
     vct("values.store_gateway.persistentVolume", "mimir-store-gateway(-zone-*)"),
     vct("values.compactor.persistentVolume", "mimir-compactor"),
   ],
-  grafana: [{ path: "values.persistence", renders: "PersistentVolumeClaim grafana spec", kind: "pvc" }],
 };
 
 /** The chart-level rule a change at `path` (dotted, indexes dropped) of a Chart's inputs hits, if any. */

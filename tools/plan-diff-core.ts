@@ -118,10 +118,9 @@ function chartWarning(after: PlannedResource, changes: PropertyChange[]): string
   }
   if (rules.size === 0) return undefined;
   return [...rules.values()]
-    .map((r) =>
-      r.kind === "statefulset-volumes"
-        ? `renders ${r.renders} (immutable): the provider deletes and re-creates the StatefulSet under its fixed name (its pods go down), and the existing volumes are reused at their old size: a new size or class does not apply to them`
-        : `renders ${r.renders} (immutable): the claim is deleted and re-created, and its data with it`,
+    .map(
+      (r) =>
+        `renders ${r.renders} (immutable): the provider deletes and re-creates the StatefulSet under its fixed name (its pods go down), and the existing volumes are reused at their old size: a new size or class does not apply to them`,
     )
     .join("; ");
 }

@@ -35,10 +35,13 @@ export interface GrafanaArgs {
   workloads: Record<string, Workload>;
   /** StorageClass of Grafana's volume; undefined: the cluster default. */
   storageClass?: string;
+  /** Protect and keep Grafana's volume (prod), like the platform's other stateful resources. */
+  protect: boolean;
 }
 
 /** Grafana's SQLite database (users, preferences, UI-made alerts and contact points, API tokens). */
 export const grafanaVolumeSize = "1Gi";
+export const grafanaClaimName = "grafana-data";
 
 /** The routes to Grafana: one per role, matched on the verified token's groups, each setting the role header. */
 export function grafanaRoutes(g: ObservabilitySettings["grafana"]): HttpRoute[] {
@@ -77,6 +80,18 @@ export class Grafana extends pulumi.ComponentResource {
         ),
     );
 
+    // The program owns the claim (not the chart), so its lifecycle is explicit and visible in the plan:
+    // protected and kept in prod. A claim's spec is immutable: a new size is a replacement, which
+    // protection refuses in prod.
+    const claim = new k8s.core.v1.PersistentVolumeClaim(
+      grafanaClaimName,
+      {
+        metadata: { name: grafanaClaimName, namespace: grafanaNamespace },
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: grafanaVolumeSize } }, ...(args.storageClass ? { storageClassName: args.storageClass } : {}) },
+      },
+      { parent: this, dependsOn: [ns], protect: args.protect, retainOnDelete: args.protect },
+    );
+
     const w = args.workloads;
     this.chart = helmChart(
       releases.grafana,
@@ -87,9 +102,8 @@ export class Grafana extends pulumi.ComponentResource {
         // before the new one mounts it (a rolling update would wait forever on another node).
         replicas: 1,
         deploymentStrategy: { type: "Recreate" },
-        // Its database survives restarts and upgrades (the chart's default is an emptyDir).
-        // lookupVolumeName off: Helm's lookup has no cluster under Pulumi.
-        persistence: { enabled: true, type: "pvc", size: grafanaVolumeSize, accessModes: ["ReadWriteOnce"], lookupVolumeName: false, ...(args.storageClass ? { storageClassName: args.storageClass } : {}) },
+        // Its database survives restarts and upgrades (the chart's default is an emptyDir), on the claim above.
+        persistence: { enabled: true, type: "pvc", existingClaim: grafanaClaimName },
         serviceAccount: { create: true, name: serviceAccounts.grafana },
         admin: { existingSecret: adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
         resources: requests(w.grafana),
@@ -120,7 +134,7 @@ export class Grafana extends pulumi.ComponentResource {
           dashboards: { enabled: true, resource: "configmap", label: "grafana_dashboard", labelValue: "1", provider: { allowUiUpdates: false } },
         },
       },
-      { parent: this, dependsOn: [ns, adminSecret, ...boards] },
+      { parent: this, dependsOn: [ns, adminSecret, claim, ...boards] },
     );
 
     protectedRoute(args.routes, { namespace: grafanaNamespace, ui: "grafana", http: grafanaRoutes(args.settings.grafana) }, { parent: this, dependsOn: [ns] });

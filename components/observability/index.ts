@@ -32,6 +32,8 @@ export interface ObservabilityArgs {
   istioControlPlane: pulumi.Resource;
   /** Namespaces of other add-ons with NetworkPolicies of their own (Kubeflow's), which must admit Alloy's scrapes. */
   scrapedNamespaces?: ScrapedNamespaces;
+  /** The stack protects its stateful resources (prod): Grafana's volume. */
+  protect: boolean;
 }
 
 export class Observability extends pulumi.ComponentResource {
@@ -69,7 +71,7 @@ export class Observability extends pulumi.ComponentResource {
       { parent: this, dependsOn: [args.istioControlPlane] },
     );
 
-    const grafana = new Grafana("grafana", { routes: args.routes, istioControlPlane: args.istioControlPlane, settings: s, workloads, storageClass }, { parent: this });
+    const grafana = new Grafana("grafana", { routes: args.routes, istioControlPlane: args.istioControlPlane, settings: s, workloads, storageClass, protect: args.protect }, { parent: this });
     this.grafanaUrl = grafana.url;
     this.registerOutputs({ grafanaUrl: this.grafanaUrl });
   }
