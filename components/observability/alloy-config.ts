@@ -22,6 +22,11 @@ const q = (s: string) => JSON.stringify(s);
  * overriding the first when its label is set. (One rule over both labels would join their values:
  * a pod with both gets "grafanagrafana".)
  */
+/** namespace and pod labels from the discovered pod. */
+const podRules = ["namespace", "pod"]
+  .map((target) => `rule {\n    source_labels = [${q(`__meta_kubernetes_${target === "pod" ? "pod_name" : "namespace"}`)}]\n    target_label  = ${q(target)}\n  }`)
+  .join("\n  ");
+
 const nameRules = (target: string) =>
   ["__meta_kubernetes_pod_label_app", "__meta_kubernetes_pod_label_app_kubernetes_io_name"]
     .map((label) => `rule {\n    source_labels = [${q(label)}]\n    regex         = "(.+)"\n    target_label  = ${q(target)}\n  }`)
@@ -46,14 +51,7 @@ discovery.kubernetes "pods" {
 // ---- logs -> Loki ----------------------------------------------------------------------
 discovery.relabel "pod_logs" {
   targets = discovery.kubernetes.pods.targets
-  rule {
-    source_labels = ["__meta_kubernetes_namespace"]
-    target_label  = "namespace"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_name"]
-    target_label  = "pod"
-  }
+  ${podRules}
   rule {
     source_labels = ["__meta_kubernetes_pod_container_name"]
     target_label  = "container"
@@ -115,14 +113,7 @@ discovery.relabel "annotated_pods" {
     replacement   = "$1:$2"
     target_label  = "__address__"
   }
-  rule {
-    source_labels = ["__meta_kubernetes_namespace"]
-    target_label  = "namespace"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_name"]
-    target_label  = "pod"
-  }
+  ${podRules}
   ${nameRules("job")}
 }
 

@@ -4,18 +4,12 @@
 // would also need the rollout-operator, off here). One tenant (auth_enabled: false), TSDB schema
 // v13, retention by the compactor, caches sized for the tier (the chart's chunks cache is 8 GB).
 import type { Tier } from "../../infra/config/schema";
-import type { ObservabilitySettings } from "../../infra/config/observability";
-import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendStorage } from "./storage";
-import { lokiCaches, memcachedMemoryMi, requests, type Workload } from "./sizing";
+import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendValuesArgs } from "./storage";
+import { lokiCaches, memcachedMemoryMi, requests } from "./sizing";
 import { serviceAccounts } from "./names";
 
-export interface LokiValuesArgs {
+export interface LokiValuesArgs extends BackendValuesArgs {
   tier: Tier;
-  settings: ObservabilitySettings;
-  storage: BackendStorage;
-  workloads: Record<string, Workload>;
-  storageClass?: string;
-  annotations: unknown;
 }
 
 /** When the TSDB v13 schema starts; never change it for an existing install (add a new period instead). */

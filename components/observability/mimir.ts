@@ -7,19 +7,13 @@
 // topologyKey kubernetes.io/hostname makes the chart add anti-affinity between zones, so no node
 // holds two zones and losing one node costs at most one replica of each series. The zones are not
 // pinned to availability zones (that needs a nodeSelector per zone from the cluster's zones).
-import type { ObservabilitySettings } from "../../infra/config/observability";
 import type { Tier } from "../../infra/config/schema";
 import { serviceAccounts } from "./names";
-import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendStorage } from "./storage";
-import { mimirCaches, requests, type Workload } from "./sizing";
+import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendValuesArgs } from "./storage";
+import { mimirCaches, requests } from "./sizing";
 
-export interface MimirValuesArgs {
+export interface MimirValuesArgs extends BackendValuesArgs {
   tier: Tier;
-  settings: ObservabilitySettings;
-  storage: BackendStorage;
-  workloads: Record<string, Workload>;
-  storageClass?: string;
-  annotations: unknown;
 }
 
 /** Exemplars kept per tenant: what metrics->traces links need (0, the default, drops them). */

@@ -7,7 +7,9 @@
 // to every component themselves; Tempo's chart does not, so tempo.ts adds it.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cloud, ObjectStore, WorkloadIdentity } from "../cloud/cloud";
+import type { ObservabilitySettings } from "../../infra/config/observability";
 import { monitoringNamespace } from "./names";
+import type { Workload } from "./sizing";
 
 export interface BackendStorage {
   store: ObjectStore;
@@ -23,6 +25,17 @@ export interface BackendStorage {
 }
 
 /** The ${VAR} references the backends' configs use for MinIO keys (expanded from the env at start). */
+/** What every backend's chart values are computed from (Loki and Mimir add the tier). */
+export interface BackendValuesArgs {
+  settings: ObservabilitySettings;
+  storage: BackendStorage;
+  workloads: Record<string, Workload>;
+  /** The stack's StorageClass for the backend's volumes; undefined: the cluster default. */
+  storageClass?: string;
+  /** The identity's ServiceAccount annotations (GKE WI / IRSA). */
+  annotations: unknown;
+}
+
 export const accessKeyRef = "${AWS_ACCESS_KEY_ID}";
 export const secretKeyRef = "${AWS_SECRET_ACCESS_KEY}";
 

@@ -4,19 +4,12 @@
 // store, so queries would see part of the traces). Alloy queues and retries spans while Tempo
 // restarts. Retention is block_retention, a Go duration (hours, not days). The metrics generator
 // writes span metrics and the service graph, with exemplars, to Mimir.
-import type { ObservabilitySettings } from "../../infra/config/observability";
 import { retentionHours } from "../../infra/config/observability";
 import { mimirGateway, serviceAccounts, tempoService } from "./names";
-import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendStorage } from "./storage";
-import { requests, type Workload } from "./sizing";
+import { accessKeyRef, credentialsEnvFrom, secretKeyRef, type BackendValuesArgs } from "./storage";
+import { requests } from "./sizing";
 
-export interface TempoValuesArgs {
-  settings: ObservabilitySettings;
-  storage: BackendStorage;
-  workloads: Record<string, Workload>;
-  storageClass?: string;
-  annotations: unknown;
-}
+export type TempoValuesArgs = BackendValuesArgs;
 
 export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
   const s = a.storage;
