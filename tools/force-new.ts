@@ -133,9 +133,8 @@ export const kubernetesForceNew: Record<string, string[]> = {
 export interface ChartForceNew {
   path: string;
   renders: string;
-  kind: "statefulset-volumes";
 }
-const vct = (path: string, statefulSet: string): ChartForceNew => ({ path, renders: `StatefulSet ${statefulSet} spec.volumeClaimTemplates`, kind: "statefulset-volumes" });
+const vct = (path: string, statefulSet: string): ChartForceNew => ({ path, renders: `StatefulSet ${statefulSet} spec.volumeClaimTemplates` });
 export const chartForceNew: Record<string, ChartForceNew[]> = {
   loki: [vct("values.singleBinary.persistence", "loki"), vct("values.ingester.persistence", "loki-ingester"), vct("values.compactor.persistence", "loki-compactor")],
   tempo: [vct("values.persistence", "tempo")],
